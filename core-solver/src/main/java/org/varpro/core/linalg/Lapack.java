@@ -1,0 +1,211 @@
+package org.varpro.core.linalg;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+import org.netlib.util.intW;
+
+/**
+ * The one place that talks to netlib BLAS/LAPACK. Matrices are column-major {@code double[]}
+ * with an explicit leading dimension, as LAPACK wants them.
+ */
+public final class Lapack {
+  public static final BLAS BLAS_ = BLAS.getInstance();
+  public static final LAPACK LAPACK_ = LAPACK.getInstance();
+
+  private Lapack() {}
+
+  /** Which implementations were loaded, e.g. "BLAS=JNIBLAS LAPACK=JNILAPACK". */
+  public static String describe() {
+    return "BLAS=" + BLAS_.getClass().getSimpleName() + " LAPACK=" + LAPACK_.getClass().getSimpleName();
+  }
+
+  /** True when BLAS runs through JNI (OpenBLAS or another native library). */
+  public static boolean isNative() {
+    return BLAS_.getClass().getSimpleName().startsWith("JNI")
+        || BLAS_.getClass().getSimpleName().startsWith("Native");
+  }
+
+  static void check(intW info, String routine) {
+    if (info.val != 0) {
+      throw new ArithmeticException(routine + " failed with info=" + info.val);
+    }
+  }
+
+  /** C(m×n) = alpha·op(A)·op(B) + beta·C, all column-major. */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int offA, int lda, double[] b, int offB, int ldb, double beta,
+      double[] c, int offC, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+          c[offC + i + j * ldc] *= beta;
+        }
+      }
+      return;
+    }
+    BLAS_.dgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k, alpha, a, offA, Math.max(1, lda),
+        b, offB, Math.max(1, ldb), beta, c, offC, Math.max(1, ldc));
+  }
+
+  /**
+   * Gram update G(n×n) += Aᵀ·A for A (rows×n, column-major). Native BLAS gets dsyrk (upper
+   * triangle, then mirrored); the pure-Java fallback gets dgemm, which is several times faster
+   * there than its dsyrk.
+   */
+  public static void gramUpdate(double[] a, int rows, int n, double[] g) {
+    if (rows == 0) {
+      return;
+    }
+    if (isNative()) {
+      BLAS_.dsyrk("U", "T", n, rows, 1.0, a, Math.max(1, rows), 1.0, g, n);
+      for (int j = 0; j < n; j++) {
+        for (int i = j + 1; i < n; i++) {
+          g[i + j * n] = g[j + i * n];
+        }
+      }
+    } else {
+      BLAS_.dgemm("T", "N", n, n, rows, 1.0, a, rows, a, rows, 1.0, g, n);
+    }
+  }
+
+  /**
+   * Upper-trapezoidal factor R (min(rows,cols) × cols) of a rows×cols matrix, Householder QR.
+   * The input array is overwritten.
+   */
+  public static double[] qrFactor(double[] a, int rows, int cols) {
+    int k = Math.min(rows, cols);
+    if (k == 0) {
+      return new double[0];
+    }
+    double[] tau = new double[k];
+    intW info = new intW(0);
+    double[] query = new double[1];
+    LAPACK_.dgeqrf(rows, cols, a, rows, tau, query, -1, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    LAPACK_.dgeqrf(rows, cols, a, rows, tau, work, work.length, info);
+    check(info, "dgeqrf");
+    double[] r = new double[k * cols];
+    for (int j = 0; j < cols; j++) {
+      int top = Math.min(j + 1, k);
+      System.arraycopy(a, j * rows, r, j * k, top);
+    }
+    return r;
+  }
+
+  /** Thin singular value decomposition A = U·diag(s)·Vᵀ of an m×n matrix (A overwritten). */
+  public static Svd svd(double[] a, int m, int n) {
+    int k = Math.min(m, n);
+    double[] s = new double[k];
+    double[] u = new double[m * k];
+    double[] vt = new double[k * n];
+    if (k == 0) {
+      return new Svd(m, n, s, u, vt);
+    }
+    intW info = new intW(0);
+    int[] iwork = new int[8 * k];
+    double[] query = new double[1];
+    LAPACK_.dgesdd("S", m, n, a, m, s, u, m, vt, k, query, -1, iwork, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    LAPACK_.dgesdd("S", m, n, a, m, s, u, m, vt, k, work, work.length, iwork, info);
+    if (info.val > 0) {
+      // dgesdd's divide and conquer did not converge: fall back to the QR iteration of dgesvd.
+      info.val = 0;
+      LAPACK_.dgesvd("S", "S", m, n, a, m, s, u, m, vt, k, query, -1, info);
+      work = new double[Math.max(1, (int) query[0])];
+      LAPACK_.dgesvd("S", "S", m, n, a, m, s, u, m, vt, k, work, work.length, info);
+    }
+    check(info, "dgesdd");
+    return new Svd(m, n, s, u, vt);
+  }
+
+  /** Symmetric eigen-decomposition (ascending eigenvalues); a (n×n) is overwritten by vectors. */
+  public static double[] symmetricEigen(double[] a, int n) {
+    double[] w = new double[n];
+    if (n == 0) {
+      return w;
+    }
+    intW info = new intW(0);
+    double[] query = new double[1];
+    int[] iquery = new int[1];
+    LAPACK_.dsyevd("V", "U", n, a, n, w, query, -1, iquery, -1, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    int[] iwork = new int[Math.max(1, iquery[0])];
+    LAPACK_.dsyevd("V", "U", n, a, n, w, work, work.length, iwork, iwork.length, info);
+    check(info, "dsyevd");
+    return w;
+  }
+
+  /**
+   * Cholesky factor (upper, in place) of a symmetric positive definite n×n matrix.
+   * Returns false, leaving a partially overwritten, when the matrix is not positive definite.
+   */
+  public static boolean cholesky(double[] a, int n) {
+    intW info = new intW(0);
+    LAPACK_.dpotrf("U", n, a, n, info);
+    if (info.val > 0) {
+      return false;
+    }
+    check(info, "dpotrf");
+    for (int j = 0; j < n; j++) {
+      for (int i = j + 1; i < n; i++) {
+        a[i + j * n] = 0.0;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Solves op(R)·X = B in place for an upper triangular n×n R (ld = ldr) and B (n×nrhs, ld = ldb).
+   */
+  public static void triangularSolve(boolean transpose, double[] r, int offR, int ldr, int n,
+      double[] b, int offB, int ldb, int nrhs) {
+    if (n == 0 || nrhs == 0) {
+      return;
+    }
+    BLAS_.dtrsm("L", "U", transpose ? "T" : "N", "N", n, nrhs, 1.0, r, offR, ldr, b, offB, ldb);
+  }
+
+  /**
+   * Householder QR of A (m×n, m ≥ n, overwritten by the reflectors); returns tau. Pair with
+   * {@link #applyQ} to project other columns without forming Q.
+   */
+  public static double[] householder(double[] a, int m, int n) {
+    double[] tau = new double[Math.min(m, n)];
+    if (tau.length == 0) {
+      return tau;
+    }
+    intW info = new intW(0);
+    double[] query = new double[1];
+    LAPACK_.dgeqrf(m, n, a, m, tau, query, -1, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    LAPACK_.dgeqrf(m, n, a, m, tau, work, work.length, info);
+    check(info, "dgeqrf");
+    return tau;
+  }
+
+  /** B (m×nb) ← Q·B or Qᵀ·B for the Q of {@link #householder}. */
+  public static void applyQ(boolean transpose, double[] reflectors, int m, int n, double[] tau,
+      double[] b, int nb) {
+    if (nb == 0 || tau.length == 0) {
+      return;
+    }
+    intW info = new intW(0);
+    double[] query = new double[1];
+    String t = transpose ? "T" : "N";
+    LAPACK_.dormqr("L", t, m, nb, tau.length, reflectors, m, tau, b, m, query, -1, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    LAPACK_.dormqr("L", t, m, nb, tau.length, reflectors, m, tau, b, m, work, work.length, info);
+    check(info, "dormqr");
+  }
+
+  /** K(m×m) += A·Aᵀ for A (m×p, column-major): the dual Gram matrix. */
+  public static void gramUpdateTransposed(double[] a, int m, int p, double[] k) {
+    if (m == 0 || p == 0) {
+      return;
+    }
+    BLAS_.dgemm("N", "T", m, m, p, 1.0, a, m, a, m, 1.0, k, m);
+  }
+}

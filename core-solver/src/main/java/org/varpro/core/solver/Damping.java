@@ -1,0 +1,19 @@
+package org.varpro.core.solver;
+
+import java.util.Locale;
+
+/** Levenberg-Marquardt damping schedules (DESIGN §2.5). */
+public enum Damping {
+  /** Nielsen's gain-ratio update: μ ← μ·max(⅓, 1 − (2ρ − 1)³) on success, μ ← νμ, ν ← 2ν on failure. */
+  NIELSEN,
+  /** Residual-proportional μ_k = κ‖r_k‖^δ, multiplied by 4 per rejected trial. */
+  RESIDUAL;
+
+  public static Damping parse(String s) {
+    try {
+      return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown damping '" + s + "' (expected nielsen or residual)");
+    }
+  }
+}

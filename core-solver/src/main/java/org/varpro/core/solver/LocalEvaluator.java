@@ -1,0 +1,81 @@
+package org.varpro.core.solver;
+
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.stats.JacobianStats;
+import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.StatsKind;
+
+/** Single-process passes: the blocks folded one after another, in a fixed order. */
+public final class LocalEvaluator implements Evaluator {
+  private final FeatureMap map;
+  private final RowBlock[] blocks;
+  private final int outputs;
+  private final long rows;
+
+  public LocalEvaluator(FeatureMap map, RowBlock... blocks) {
+    if (blocks.length == 0) {
+      throw new IllegalArgumentException("no rows to fit");
+    }
+    this.map = map;
+    this.blocks = blocks;
+    this.outputs = blocks[0].outputs;
+    long r = 0;
+    for (RowBlock b : blocks) {
+      if (b.outputs != outputs || b.inputDim != map.inputDim()) {
+        throw new IllegalArgumentException("row block has " + b.inputDim + " inputs and " + b.outputs
+            + " outputs; the feature map expects " + map.inputDim() + " inputs and all blocks "
+            + outputs + " outputs");
+      }
+      if (!map.supports(b.channels)) {
+        throw new IllegalArgumentException(map.describe() + " does not support channels " + b.channels);
+      }
+      r += b.rows;
+    }
+    this.rows = r;
+  }
+
+  /** Splits one block of rows into blocks of at most {@code blockRows}. */
+  public static LocalEvaluator ofRows(FeatureMap map, RowBlock rows, int blockRows) {
+    return new LocalEvaluator(map, rows.split(blockRows));
+  }
+
+  @Override
+  public FeatureMap featureMap() {
+    return map;
+  }
+
+  @Override
+  public int outputs() {
+    return outputs;
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  public RowBlock[] blocks() {
+    return blocks.clone();
+  }
+
+  @Override
+  public ProjectionStats project(double[] theta, StatsKind kind) {
+    ProjectionStats s = new ProjectionStats(map.numFeatures(), outputs, kind);
+    for (RowBlock b : blocks) {
+      s.add(map, theta, b);
+    }
+    return s;
+  }
+
+  @Override
+  public JacobianStats jacobian(double[] theta, double[] c, double[] thetaPrevious, StatsKind kind,
+      boolean golubPereyra) {
+    JacobianStats s = new JacobianStats(map.numFeatures(), map.numParams(), outputs, kind,
+        golubPereyra, thetaPrevious != null);
+    for (RowBlock b : blocks) {
+      s.add(map, theta, c, thetaPrevious, b);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,86 @@
+package org.varpro.core.solver;
+
+import java.io.Serializable;
+import org.varpro.core.stats.StatsKind;
+
+/** Every knob of the VarPro Levenberg-Marquardt solver, with its default. */
+public final class SolverOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Iteration cap. */
+  public int maxIterations = 500;
+  /** Wall-clock budget in seconds (checked once per iteration). */
+  public double timeBudgetSeconds = Double.POSITIVE_INFINITY;
+  /** Stop when ‖g‖ ≤ this (absolute; 0 disables). */
+  public double gradientTolerance = 0;
+  /** Stop when the reduced loss ≤ this (absolute; 0 disables). */
+  public double lossTolerance = 0;
+  /** Stop when accepted steps lower the loss by less than this fraction, 3 times running. */
+  public double relativeTolerance = 1e-14;
+  /** Stop after this many rejected trials in one iteration (the damping has run away). */
+  public int maxRejections = 40;
+
+  /** Tikhonov λ on the output weights (initial value when continuation is on). */
+  public double lambda = 0;
+  /** λ ← max(floor, λ·factor) after each accepted step while the rank is healthy; 1 = off. */
+  public double lambdaFactor = 1;
+  /** Lower bound for the continuation. */
+  public double lambdaFloor = 0;
+
+  public HessianKind hessian = HessianKind.KAUFMAN;
+  /** Pass-1 statistics and the default for pass 2: QR (TSQR, stable) or GRAM (fast). */
+  public StatsKind statistics = StatsKind.QR;
+  public StepMethod step = StepMethod.AUTO;
+  public Damping damping = Damping.NIELSEN;
+  /** Marquardt scaling M = diag(H) instead of M = I. */
+  public boolean diagonalScaling = false;
+  /** Nielsen: μ₀ = τ·max diag(H). */
+  public double tau = 1e-3;
+  /** Residual-proportional damping μ = κ‖r‖^δ. */
+  public double residualKappa = 1;
+  public double residualExponent = 1;
+  /** Principal angles between consecutive feature subspaces (one extra forward pass). */
+  public boolean principalAngles = true;
+
+  public SolverOptions copy() {
+    SolverOptions o = new SolverOptions();
+    o.maxIterations = maxIterations;
+    o.timeBudgetSeconds = timeBudgetSeconds;
+    o.gradientTolerance = gradientTolerance;
+    o.lossTolerance = lossTolerance;
+    o.relativeTolerance = relativeTolerance;
+    o.maxRejections = maxRejections;
+    o.lambda = lambda;
+    o.lambdaFactor = lambdaFactor;
+    o.lambdaFloor = lambdaFloor;
+    o.hessian = hessian;
+    o.statistics = statistics;
+    o.step = step;
+    o.damping = damping;
+    o.diagonalScaling = diagonalScaling;
+    o.tau = tau;
+    o.residualKappa = residualKappa;
+    o.residualExponent = residualExponent;
+    o.principalAngles = principalAngles;
+    return o;
+  }
+
+  /** Rejects settings that cannot work, naming the option. */
+  public void validate() {
+    require(maxIterations >= 0, "max-iterations must be >= 0");
+    require(timeBudgetSeconds > 0, "time-budget must be > 0 seconds");
+    require(lambda >= 0 && Double.isFinite(lambda), "lambda must be finite and >= 0");
+    require(lambdaFactor > 0 && lambdaFactor <= 1, "lambda-factor must be in (0, 1]");
+    require(lambdaFloor >= 0 && lambdaFloor <= lambda, "lambda-floor must be in [0, lambda]");
+    require(tau > 0, "tau must be > 0");
+    require(residualKappa > 0, "residual-kappa must be > 0");
+    require(maxRejections > 0, "max-rejections must be > 0");
+    require(statistics != StatsKind.ROWS, "statistics must be qr or gram");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

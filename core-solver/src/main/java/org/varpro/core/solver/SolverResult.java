@@ -1,0 +1,13 @@
+package org.varpro.core.solver;
+
+import java.util.List;
+
+/**
+ * The fitted separable model and how the solver got there.
+ *
+ * @param theta hidden parameters
+ * @param c output weights, n×k column-major
+ */
+public record SolverResult(double[] theta, double[] c, double loss, double lambda,
+    int iterations, double seconds, StopReason stopReason, int effectiveRank, int features,
+    List<IterationRecord> history, String blas) {}

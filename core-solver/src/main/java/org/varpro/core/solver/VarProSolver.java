@@ -1,0 +1,202 @@
+package org.varpro.core.solver;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.varpro.core.linalg.Lapack;
+import org.varpro.core.linalg.Svd;
+import org.varpro.core.stats.JacobianStats;
+import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.StatsKind;
+import org.varpro.core.stats.Triangular;
+
+/**
+ * Variable Projection with Levenberg-Marquardt on the reduced problem (DESIGN §2.2–§2.5).
+ *
+ * <p>Each iteration: pass 2 at the current iterate gives the gradient and the Gauss-Newton
+ * system with C eliminated; trial steps δ(μ) are each checked by a pass 1 at θ + δ, which gives
+ * the exact reduced loss; the gain ratio ρ = actual / predicted decrease decides acceptance and
+ * the damping update. λ continuation re-solves the inner problem from the accepted pass-1
+ * summary, so it costs no extra pass.
+ */
+public final class VarProSolver {
+  private final SolverOptions options;
+  private final SolverListener listener;
+
+  public VarProSolver(SolverOptions options, SolverListener listener) {
+    options.validate();
+    this.options = options.copy();
+    this.listener = listener == null ? SolverListener.NONE : listener;
+  }
+
+  public VarProSolver(SolverOptions options) {
+    this(options, SolverListener.NONE);
+  }
+
+  public SolverResult solve(Evaluator evaluator, double[] theta0) {
+    long start = System.nanoTime();
+    int n = evaluator.featureMap().numFeatures();
+    int p = evaluator.featureMap().numParams();
+    if (theta0.length != p) {
+      throw new IllegalArgumentException("initial parameters have length " + theta0.length + ", expected " + p);
+    }
+    StepMethod method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics);
+    StatsKind pass2 = method.statistics();
+    StatsKind pass1 = options.statistics;
+    boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
+
+    double lambda = options.lambda;
+    double[] theta = theta0.clone();
+    ProjectionStats projection = evaluator.project(theta, pass1);
+    InnerSolution inner = InnerSolver.solve(projection, lambda);
+    List<IterationRecord> history = new ArrayList<>();
+    double[] previousTheta = null;
+    double mu = Double.NaN;
+    double nu = 2;
+    int slowSteps = 0;
+    StopReason reason = StopReason.MAX_ITERATIONS;
+    int iteration = 0;
+
+    if (!Double.isFinite(inner.loss())) {
+      reason = StopReason.NON_FINITE;
+    } else if (inner.rankDeficient()) {
+      reason = StopReason.RANK_DEFICIENT;
+      history.add(record(0, start, inner, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, false,
+          0, Double.NaN, theta));
+    }
+    while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations) {
+      iteration++;
+      JacobianStats js = evaluator.jacobian(theta, inner.c(), options.principalAngles ? previousTheta : null,
+          pass2, gp);
+      double angle = js.subspace != null && previousTheta != null ? largestPrincipalAngle(js.subspace.triangular(), n) : Double.NaN;
+      StepSolver step = StepSystems.build(js, lambda, options.hessian, options.diagonalScaling);
+      double gnorm = step.gradientNorm();
+      if (options.gradientTolerance > 0 && gnorm <= options.gradientTolerance) {
+        history.add(record(iteration, start, inner, gnorm, Double.NaN, 0, Double.NaN, Double.NaN,
+            false, 0, angle, theta));
+        reason = StopReason.GRADIENT_TOLERANCE;
+        break;
+      }
+      if (options.damping == Damping.RESIDUAL) {
+        mu = options.residualKappa * Math.pow(Math.sqrt(2 * inner.loss()), options.residualExponent);
+      } else if (Double.isNaN(mu)) {
+        mu = options.tau * step.maxHessianDiagonal();
+      }
+      double muUsed = mu;
+      int rejections = 0;
+      boolean accepted = false;
+      double rho = Double.NaN;
+      double stepNorm = 0;
+      double[] trial = null;
+      ProjectionStats trialProjection = null;
+      InnerSolution trialInner = null;
+      while (true) {
+        muUsed = mu;
+        double[] delta = step.step(mu);
+        stepNorm = StepSolver.norm(delta);
+        double predicted = step.predictedReduction(delta, mu);
+        trial = theta.clone();
+        for (int q = 0; q < p; q++) {
+          trial[q] += delta[q];
+        }
+        trialProjection = evaluator.project(trial, pass1);
+        trialInner = InnerSolver.solve(trialProjection, lambda);
+        double actual = inner.loss() - trialInner.loss();
+        rho = predicted > 0 ? actual / predicted : Double.NaN;
+        if (Double.isFinite(trialInner.loss()) && actual > 0 && rho > 0) {
+          accepted = true;
+          break;
+        }
+        rejections++;
+        if (options.damping == Damping.NIELSEN) {
+          mu *= nu;
+          nu *= 2;
+        } else {
+          mu *= 4;
+        }
+        if (rejections >= options.maxRejections || !Double.isFinite(mu) || stepNorm == 0) {
+          break;
+        }
+      }
+      IterationRecord rec = record(iteration, start, inner, gnorm, muUsed, lambda, stepNorm, rho,
+          accepted, rejections, angle, theta);
+      if (!accepted) {
+        history.add(rec);
+        listener.onIteration(rec);
+        reason = StopReason.STALLED;
+        break;
+      }
+      double previousLoss = inner.loss();
+      previousTheta = theta;
+      theta = trial;
+      projection = trialProjection;
+      inner = trialInner;
+      if (options.damping == Damping.NIELSEN) {
+        mu *= Math.max(1.0 / 3, 1 - Math.pow(2 * rho - 1, 3));
+        nu = 2;
+      }
+      if (options.lambdaFactor < 1 && lambda > options.lambdaFloor && inner.effectiveRank() == n) {
+        // Continuation: lower λ while the features keep full effective rank.
+        lambda = Math.max(options.lambdaFloor, lambda * options.lambdaFactor);
+        inner = InnerSolver.solve(projection, lambda);
+      }
+      history.add(rec);
+      listener.onIteration(rec);
+      double seconds = (System.nanoTime() - start) * 1e-9;
+      slowSteps = previousLoss - inner.loss() <= options.relativeTolerance * previousLoss ? slowSteps + 1 : 0;
+      if (!Double.isFinite(inner.loss())) {
+        reason = StopReason.NON_FINITE;
+      } else if (inner.rankDeficient()) {
+        reason = StopReason.RANK_DEFICIENT;
+      } else if (options.lossTolerance > 0 && inner.loss() <= options.lossTolerance) {
+        reason = StopReason.LOSS_TOLERANCE;
+      } else if (slowSteps >= 3) {
+        reason = StopReason.RELATIVE_TOLERANCE;
+      } else if (seconds >= options.timeBudgetSeconds) {
+        reason = StopReason.TIME_BUDGET;
+      }
+    }
+    double seconds = (System.nanoTime() - start) * 1e-9;
+    return new SolverResult(theta, inner.c(), inner.loss(), lambda, iteration, seconds, reason,
+        inner.effectiveRank(), n, List.copyOf(history), Lapack.describe());
+  }
+
+  private IterationRecord record(int iteration, long start, InnerSolution inner, double gnorm,
+      double mu, double lambda, double stepNorm, double rho, boolean accepted, int rejections,
+      double angle, double[] theta) {
+    double loss = inner.loss();
+    double rayleigh = loss > 0 ? gnorm * gnorm / (2 * loss) : Double.NaN;
+    return new IterationRecord(iteration, (System.nanoTime() - start) * 1e-9, loss, gnorm, rayleigh,
+        mu, lambda, stepNorm, rho, accepted, rejections, inner.sigmaMin(), inner.effectiveRank(),
+        angle, listener.metrics(theta, inner.c()));
+  }
+
+  /**
+   * Largest principal angle between span(A_prev) and span(A) from the factor of
+   * [A_prev | A] = Q[[Ra, Rab], [0, Rb]]: the part of A outside span(A_prev) is Q2·Rb, so the
+   * sines of the angles are the singular values of Rb·R'⁻¹ with R' the factor of [Rab; Rb].
+   */
+  static double largestPrincipalAngle(Triangular t, int n) {
+    double[] stacked = t.block(0, t.rows(), n, 2 * n);
+    double[] rPrime = Lapack.qrFactor(stacked.clone(), t.rows(), n);
+    int rr = Math.min(t.rows(), n);
+    if (rr < n) {
+      return Double.NaN;
+    }
+    double[] rb = t.block(n, Math.max(n, t.rows()), n, 2 * n);
+    int hb = Math.max(0, t.rows() - n);
+    if (hb == 0) {
+      return 0;
+    }
+    // (Rb R'⁻¹)ᵀ = R'⁻ᵀ Rbᵀ.
+    double[] x = new double[n * hb];
+    for (int i = 0; i < hb; i++) {
+      for (int j = 0; j < n; j++) {
+        x[j + i * n] = rb[i + j * hb];
+      }
+    }
+    Lapack.triangularSolve(true, rPrime, 0, rr, n, x, 0, n, hb);
+    Svd svd = Lapack.svd(x, n, hb);
+    double s = svd.s().length == 0 ? 0 : svd.s()[0];
+    return Double.isFinite(s) ? Math.asin(Math.min(1, s)) : Double.NaN;
+  }
+}

@@ -1,0 +1,124 @@
+package org.varpro.core.stats;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.RowBlock;
+
+/**
+ * Pass 2 (DESIGN §2.3) at (θ, C(θ)): for each output j the summary of
+ * M_j = [W½A | W½D_j | W½y_j] with D_j = c_jᵀ ∂A/∂θ; optionally the Golub-Pereyra sums
+ * E_j = Σ_i w_i r_ij ∂a_i/∂θ (n×p), and the TSQR factor of [W½A(θ_prev) | W½A(θ)] whose
+ * blocks give the principal angles between consecutive feature subspaces.
+ */
+public final class JacobianStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final int features;
+  public final int params;
+  public final int outputs;
+  public final AugmentedStats[] perOutput;
+  /** E_j, n×p column-major, or null when the Kaufman matrix is used. */
+  public final double[][] golubPereyraE;
+  /** Factor of [W½A(θ_prev) | W½A(θ)], or null. */
+  public final QrStats subspace;
+
+  public JacobianStats(int features, int params, int outputs, StatsKind kind, boolean goluPereyra,
+      boolean subspaces) {
+    this.features = features;
+    this.params = params;
+    this.outputs = outputs;
+    this.perOutput = new AugmentedStats[outputs];
+    for (int j = 0; j < outputs; j++) {
+      perOutput[j] = kind.empty(features + params + 1);
+    }
+    this.golubPereyraE = goluPereyra ? new double[outputs][features * params] : null;
+    this.subspace = subspaces ? new QrStats(2 * features) : null;
+  }
+
+  /**
+   * Folds one block.
+   *
+   * @param c the inner solution C(θ), n×k column-major
+   * @param thetaPrevious the previous iterate for the subspace factor (used when enabled)
+   */
+  public JacobianStats add(FeatureMap map, double[] theta, double[] c, double[] thetaPrevious,
+      RowBlock block) {
+    int r = block.rows;
+    int n = features;
+    int p = params;
+    int cols = n + p + 1;
+    double[][] blocks = new double[outputs][r * cols];
+    double[][] cotangents = new double[outputs][];
+    int[] offsets = new int[outputs];
+    for (int j = 0; j < outputs; j++) {
+      // D_j = Σ_l c_lj ∂a_l/∂θ: the row-wise product with the cotangent c_j on every row.
+      double[] u = new double[r * n];
+      for (int l = 0; l < n; l++) {
+        Arrays.fill(u, l * r, (l + 1) * r, c[l + j * n]);
+      }
+      cotangents[j] = u;
+      offsets[j] = n * r;
+    }
+    map.rowJacobianProducts(theta, block, cotangents, blocks[0], 0, blocks, offsets);
+    double[] a = Arrays.copyOf(blocks[0], n * r);
+    if (golubPereyraE != null) {
+      addGolubPereyra(map, theta, c, block, a);
+    }
+    for (int j = 0; j < outputs; j++) {
+      if (j > 0) {
+        System.arraycopy(a, 0, blocks[j], 0, n * r);
+      }
+      System.arraycopy(block.y, j * r, blocks[j], (n + p) * r, r);
+      ProjectionStats.scaleRows(blocks[j], r, cols, block.weight);
+      perOutput[j].addRows(blocks[j], r);
+    }
+    if (subspace != null && thetaPrevious != null) {
+      double[] pair = new double[r * 2 * n];
+      map.features(thetaPrevious, block, pair, 0);
+      System.arraycopy(a, 0, pair, n * r, n * r);
+      ProjectionStats.scaleRows(pair, r, 2 * n, block.weight);
+      subspace.addRows(pair, r);
+    }
+    return this;
+  }
+
+  /** E_j[l,:] = Σ_i w_i r_ij ∂a_il/∂θ: one summed Jacobian product per feature l. */
+  private void addGolubPereyra(FeatureMap map, double[] theta, double[] c, RowBlock block, double[] a) {
+    int r = block.rows;
+    int n = features;
+    for (int j = 0; j < outputs; j++) {
+      double[] wr = new double[r];
+      for (int i = 0; i < r; i++) {
+        double fit = 0;
+        for (int l = 0; l < n; l++) {
+          fit += a[i + l * r] * c[l + j * n];
+        }
+        wr[i] = block.weight[i] * (fit - block.target(i, j));
+      }
+      for (int l = 0; l < n; l++) {
+        double[] u = new double[r * n];
+        System.arraycopy(wr, 0, u, l * r, r);
+        double[] row = map.sumJacobianProduct(theta, block, u);
+        for (int q = 0; q < params; q++) {
+          golubPereyraE[j][l + q * n] += row[q];
+        }
+      }
+    }
+  }
+
+  public JacobianStats merge(JacobianStats other) {
+    for (int j = 0; j < outputs; j++) {
+      perOutput[j].merge(other.perOutput[j]);
+      if (golubPereyraE != null) {
+        for (int i = 0; i < golubPereyraE[j].length; i++) {
+          golubPereyraE[j][i] += other.golubPereyraE[j][i];
+        }
+      }
+    }
+    if (subspace != null) {
+      subspace.merge(other.subspace);
+    }
+    return this;
+  }
+}

@@ -1,0 +1,53 @@
+package org.varpro.core.stats;
+
+import java.io.Serializable;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.RowBlock;
+
+/**
+ * Pass 1 (DESIGN §2.2): the summary of M = [W½A | W½Y], from which the inner solve gives
+ * C(θ) and the exact reduced loss. An associative reduction over row blocks.
+ */
+public final class ProjectionStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final int features;
+  public final int outputs;
+  public final AugmentedStats stats;
+
+  public ProjectionStats(int features, int outputs, StatsKind kind) {
+    this.features = features;
+    this.outputs = outputs;
+    // Raw rows are only useful for the Jacobian pass; the projection keeps a factor instead.
+    this.stats = (kind == StatsKind.ROWS ? StatsKind.QR : kind).empty(features + outputs);
+  }
+
+  /** Folds one block at parameters θ. */
+  public ProjectionStats add(FeatureMap map, double[] theta, RowBlock block) {
+    int r = block.rows;
+    int n = features;
+    double[] m = new double[r * (n + outputs)];
+    map.features(theta, block, m, 0);
+    System.arraycopy(block.y, 0, m, n * r, r * outputs);
+    scaleRows(m, r, n + outputs, block.weight);
+    stats.addRows(m, r);
+    return this;
+  }
+
+  public ProjectionStats merge(ProjectionStats other) {
+    stats.merge(other.stats);
+    return this;
+  }
+
+  /** Multiplies row i of a column-major (rows × cols) matrix by √w_i. */
+  static void scaleRows(double[] m, int rows, int cols, double[] weight) {
+    for (int i = 0; i < rows; i++) {
+      double s = Math.sqrt(weight[i]);
+      if (s != 1.0) {
+        for (int j = 0; j < cols; j++) {
+          m[i + j * rows] *= s;
+        }
+      }
+    }
+  }
+}

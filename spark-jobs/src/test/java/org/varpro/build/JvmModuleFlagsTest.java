@@ -1,0 +1,46 @@
+package org.varpro.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.launcher.JavaModuleOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the two copies of Spark's Java 17 module flags in step with Spark itself:
+ * submit/jvm-module-flags.txt (read by submit/varpro) and the parent pom property
+ * spark.module.flags (Surefire's argLine, so visible in this JVM's arguments).
+ */
+class JvmModuleFlagsTest {
+
+    private static List<String> flagsFile() throws IOException {
+        Path p = Path.of("..", "submit", "jvm-module-flags.txt");
+        if (!Files.exists(p)) {
+            p = Path.of("submit", "jvm-module-flags.txt");
+        }
+        return Files.readAllLines(p).stream()
+                .map(l -> l.replaceAll("#.*", "").strip())
+                .filter(l -> !l.isEmpty())
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void flagsFileMatchesSparkLauncher() throws IOException {
+        assertEquals(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()), flagsFile());
+    }
+
+    @Test
+    void surefireArgLineCarriesTheFlags() throws IOException {
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String flag : flagsFile()) {
+            assertTrue(jvmArgs.contains(flag), "missing from Surefire argLine: " + flag + " in " + jvmArgs);
+        }
+    }
+}
