@@ -11,7 +11,9 @@ public enum Activation {
   public void derivatives(double z, double[] d) {
     switch (this) {
       case TANH -> {
-        double t = Math.tanh(z);
+        // 1 − 2/(1 + e^{2z}): the intrinsic exp is several times faster than StrictMath.tanh,
+        // and the absolute error (what least squares on features sees) stays at a few ulp.
+        double t = 1 - 2 / (1 + Math.exp(2 * z));
         double s = 1 - t * t;
         d[0] = t;
         d[1] = s;

@@ -21,7 +21,10 @@ public interface Evaluator {
   /** Pass 1 at θ: the summary of [W½A | W½Y]. */
   ProjectionStats project(double[] theta, StatsKind kind);
 
-  /** Pass 2 at (θ, C(θ)); {@code thetaPrevious} non-null asks for the subspace factor. */
-  JacobianStats jacobian(double[] theta, double[] c, double[] thetaPrevious, StatsKind kind,
-      boolean golubPereyra);
+  /**
+   * Pass 2 at (θ, C(θ)), the √λ rows included once ({@link JacobianStats#addRidge});
+   * {@code thetaPrevious} non-null asks for the subspace factor.
+   */
+  JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
+      StatsKind kind, boolean golubPereyra);
 }

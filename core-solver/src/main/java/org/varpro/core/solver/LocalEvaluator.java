@@ -69,10 +69,10 @@ public final class LocalEvaluator implements Evaluator {
   }
 
   @Override
-  public JacobianStats jacobian(double[] theta, double[] c, double[] thetaPrevious, StatsKind kind,
-      boolean golubPereyra) {
+  public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
+      StatsKind kind, boolean golubPereyra) {
     JacobianStats s = new JacobianStats(map.numFeatures(), map.numParams(), outputs, kind,
-        golubPereyra, thetaPrevious != null);
+        golubPereyra, thetaPrevious != null).addRidge(lambda);
     for (RowBlock b : blocks) {
       s.add(map, theta, c, thetaPrevious, b);
     }

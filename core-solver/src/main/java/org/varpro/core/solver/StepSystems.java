@@ -9,30 +9,31 @@ import org.varpro.core.stats.Triangular;
 
 /**
  * Builds the step solver from the pass-2 statistics, with C eliminated. Columns of each
- * output's M_j are [A (n) | D_j (p) | y_j (1)]; λ enters as √λ·I rows under A.
+ * output's M_j are [A (n) | D_j (p) | y_j (1)]; the summaries already hold the √λ·I rows under
+ * A ({@link JacobianStats#addRidge}), so G_λ is simply the A-block.
  */
 public final class StepSystems {
   private StepSystems() {}
 
-  public static StepSolver build(JacobianStats js, double lambda, HessianKind hessian,
-      boolean diagonalScaling) {
+  public static StepSolver build(JacobianStats js, HessianKind hessian, boolean diagonalScaling) {
     StatsKind kind = js.perOutput[0].kind();
     boolean gp = hessian == HessianKind.GOLUB_PEREYRA;
     if (gp && js.golubPereyraE == null) {
       throw new IllegalArgumentException("Golub-Pereyra needs the E sums in the Jacobian pass");
     }
     return switch (kind) {
-      case QR -> fromFactors(js, lambda, gp, diagonalScaling);
-      case GRAM -> fromGram(js, lambda, gp, diagonalScaling);
-      case ROWS -> fromRows(js, lambda, gp, diagonalScaling);
+      case QR -> fromFactors(js, gp, diagonalScaling);
+      case GRAM -> fromGram(js, gp, diagonalScaling);
+      case ROWS -> fromRows(js, gp, diagonalScaling);
     };
   }
 
   /**
-   * TSQR: per output, the factor of [R_j; √λI 0 0] has R22ᵀR22 = H_K and R22ᵀR2y = −g (the
-   * Schur complement identity); Golub-Pereyra adds the rows R11⁻ᵀE_j with zero right side.
+   * TSQR: per output, the factor R_j of [W½A | W½D_j | W½y_j] over the rows and the √λ rows
+   * has R22ᵀR22 = H_K and R22ᵀR2y = −g (the Schur complement identity); Golub-Pereyra adds the
+   * rows R11⁻ᵀE_j with zero right side.
    */
-  private static StepSolver fromFactors(JacobianStats js, double lambda, boolean gp, boolean diag) {
+  private static StepSolver fromFactors(JacobianStats js, boolean gp, boolean diag) {
     int n = js.features;
     int p = js.params;
     int k = js.outputs;
@@ -41,8 +42,7 @@ public final class StepSystems {
     int[] heights = new int[blocks.length];
     int total = 0;
     for (int j = 0; j < k; j++) {
-      Triangular t = js.perOutput[j].triangular();
-      Triangular rl = lambda > 0 ? InnerSolver.appendRidgeRows(t, n, lambda) : t;
+      Triangular rl = js.perOutput[j].triangular();
       int h = Math.max(0, Math.min(rl.rows(), n + p) - n);
       blocks[j] = rl.block(n, n + h, n, n + p);
       rhs[j] = rl.block(n, n + h, n + p, n + p + 1);
@@ -76,7 +76,7 @@ public final class StepSystems {
    * Gram sums. Kaufman: H = DᵀWD − H_ADᵀ G_λ⁻¹ H_AD and g = H_ADᵀC − DᵀWy, i.e. the Schur
    * complement of G_λ in the Gram matrix of [A | D | y]; Golub-Pereyra adds Eᵀ G_λ⁻¹ E.
    */
-  private static StepSolver fromGram(JacobianStats js, double lambda, boolean gp, boolean diag) {
+  private static StepSolver fromGram(JacobianStats js, boolean gp, boolean diag) {
     int n = js.features;
     int p = js.params;
     int cols = n + p + 1;
@@ -87,7 +87,6 @@ public final class StepSystems {
       double[] u = new double[n * n];
       for (int c = 0; c < n; c++) {
         System.arraycopy(m, c * cols, u, c * n, n);
-        u[c + c * n] += lambda;
       }
       if (!Lapack.cholesky(u, n)) {
         throw new ArithmeticException("G + λI is not positive definite: the features are rank "
@@ -122,17 +121,14 @@ public final class StepSystems {
   }
 
   /**
-   * Dual form: the rows [W½A; √λI] define P⊥ (Householder, never squared); J_j = P⊥[W½D_j; 0],
-   * r_j = −P⊥[W½y_j; 0], and Golub-Pereyra adds −Q1R⁻ᵀE_j.
+   * Dual form: the A-columns of the rows (the √λ rows included) define P⊥ (Householder, never
+   * squared); J_j = P⊥W½D_j, r_j = −P⊥W½y_j, and Golub-Pereyra adds −Q1R⁻ᵀE_j.
    */
-  private static StepSolver fromRows(JacobianStats js, double lambda, boolean gp, boolean diag) {
+  private static StepSolver fromRows(JacobianStats js, boolean gp, boolean diag) {
     int n = js.features;
     int p = js.params;
     int k = js.outputs;
-    int cols = n + p + 1;
-    int m = Math.toIntExact(js.perOutput[0].count());
-    int ridge = lambda > 0 ? n : 0;
-    int rows = m + ridge;
+    int rows = Math.toIntExact(js.perOutput[0].count());
     double[] jAll = new double[k * rows * p];
     double[] rAll = new double[k * rows];
     int total = k * rows;
@@ -140,15 +136,8 @@ public final class StepSystems {
       double[] mm = ((RowStats) js.perOutput[j]).matrix();
       double[] a = new double[rows * n];
       double[] dy = new double[rows * (p + 1)];
-      for (int c = 0; c < n; c++) {
-        System.arraycopy(mm, c * m, a, c * rows, m);
-        if (ridge > 0) {
-          a[m + c + c * rows] = Math.sqrt(lambda);
-        }
-      }
-      for (int c = 0; c < p + 1; c++) {
-        System.arraycopy(mm, (n + c) * m, dy, c * rows, m);
-      }
+      System.arraycopy(mm, 0, a, 0, rows * n);
+      System.arraycopy(mm, rows * n, dy, 0, rows * (p + 1));
       double[] tau = Lapack.householder(a, rows, n);
       Lapack.applyQ(true, a, rows, n, tau, dy, p + 1);
       double[] r11 = new double[n * n];

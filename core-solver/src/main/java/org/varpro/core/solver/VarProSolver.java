@@ -65,10 +65,10 @@ public final class VarProSolver {
     }
     while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations) {
       iteration++;
-      JacobianStats js = evaluator.jacobian(theta, inner.c(), options.principalAngles ? previousTheta : null,
-          pass2, gp);
+      JacobianStats js = evaluator.jacobian(theta, inner.c(), lambda,
+          options.principalAngles ? previousTheta : null, pass2, gp);
       double angle = js.subspace != null && previousTheta != null ? largestPrincipalAngle(js.subspace.triangular(), n) : Double.NaN;
-      StepSolver step = StepSystems.build(js, lambda, options.hessian, options.diagonalScaling);
+      StepSolver step = StepSystems.build(js, options.hessian, options.diagonalScaling);
       double gnorm = step.gradientNorm();
       if (options.gradientTolerance > 0 && gnorm <= options.gradientTolerance) {
         history.add(record(iteration, start, inner, gnorm, Double.NaN, 0, Double.NaN, Double.NaN,

@@ -22,6 +22,7 @@ public final class JacobianStats implements Serializable {
   public final double[][] golubPereyraE;
   /** Factor of [W½A(θ_prev) | W½A(θ)], or null. */
   public final QrStats subspace;
+  private double ridge;
 
   public JacobianStats(int features, int params, int outputs, StatsKind kind, boolean goluPereyra,
       boolean subspaces) {
@@ -107,7 +108,39 @@ public final class JacobianStats implements Serializable {
     }
   }
 
+  /**
+   * Appends the Tikhonov rows [√λ·I_n | 0 | 0] to every output's summary: λ enters as rows of
+   * the augmented problem (DESIGN §2.3). Call exactly once per pass, on the driver's side of the
+   * reduction (a partial summary merged in must not carry them).
+   */
+  public JacobianStats addRidge(double lambda) {
+    if (ridge != 0) {
+      throw new IllegalStateException("ridge rows were already added");
+    }
+    if (lambda > 0) {
+      int cols = features + params + 1;
+      for (int j = 0; j < outputs; j++) {
+        double[] rows = new double[features * cols];
+        double s = Math.sqrt(lambda);
+        for (int i = 0; i < features; i++) {
+          rows[i + i * features] = s;
+        }
+        perOutput[j].addRows(rows, features);
+      }
+    }
+    ridge = lambda;
+    return this;
+  }
+
+  /** The λ whose rows this summary holds (0 when none). */
+  public double ridge() {
+    return ridge;
+  }
+
   public JacobianStats merge(JacobianStats other) {
+    if (other.ridge != 0) {
+      throw new IllegalStateException("a summary with ridge rows cannot be merged into another");
+    }
     for (int j = 0; j < outputs; j++) {
       perOutput[j].merge(other.perOutput[j]);
       if (golubPereyraE != null) {

@@ -216,8 +216,8 @@ class IdentityTest {
         double errE = Fixtures.relativeError(tree.golubPereyraE[j], seq.golubPereyraE[j]);
         assertTrue(errE < 1e-12, kind + " merge orders, E: " + errE);
       }
-      double[] g2 = StepSystems.build(tree, 1e-4, HessianKind.GOLUB_PEREYRA, false).step(1e-3);
-      double[] g3 = StepSystems.build(again, 1e-4, HessianKind.GOLUB_PEREYRA, false).step(1e-3);
+      double[] g2 = StepSystems.build(tree.addRidge(1e-4), HessianKind.GOLUB_PEREYRA, false).step(1e-3);
+      double[] g3 = StepSystems.build(again.addRidge(1e-4), HessianKind.GOLUB_PEREYRA, false).step(1e-3);
       assertArrayEquals(g2, g3, kind + " fixed order must be bit-identical");
       ProjectionStats p1 = new ProjectionStats(map.numFeatures(), 2, kind);
       ProjectionStats p2 = new ProjectionStats(map.numFeatures(), 2, kind);
@@ -256,8 +256,8 @@ class IdentityTest {
   private StepSolver stepSolver(RowBlock rows, double lambda, HessianKind hk, StepMethod method, boolean diag) {
     LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 16);
     InnerSolution inner = InnerSolver.solve(ev.project(theta, StatsKind.QR), lambda);
-    JacobianStats js = ev.jacobian(theta, inner.c(), null, method.statistics(), hk == HessianKind.GOLUB_PEREYRA);
-    return StepSystems.build(js, lambda, hk, diag);
+    JacobianStats js = ev.jacobian(theta, inner.c(), lambda, null, method.statistics(), hk == HessianKind.GOLUB_PEREYRA);
+    return StepSystems.build(js, hk, diag);
   }
 
   /** The regularized residual vector [W½(A C(θ) − Y); √λ C(θ)] with C(θ) from the inner solve. */
