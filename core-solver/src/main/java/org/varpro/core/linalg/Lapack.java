@@ -201,11 +201,20 @@ public final class Lapack {
     check(info, "dormqr");
   }
 
-  /** K(m×m) += A·Aᵀ for A (m×p, column-major): the dual Gram matrix. */
+  /** K(m×m) += A·Aᵀ for A (m×p, column-major): the dual Gram matrix (dsyrk when native). */
   public static void gramUpdateTransposed(double[] a, int m, int p, double[] k) {
     if (m == 0 || p == 0) {
       return;
     }
-    BLAS_.dgemm("N", "T", m, m, p, 1.0, a, m, a, m, 1.0, k, m);
+    if (isNative()) {
+      BLAS_.dsyrk("U", "N", m, p, 1.0, a, m, 1.0, k, m);
+      for (int j = 0; j < m; j++) {
+        for (int i = j + 1; i < m; i++) {
+          k[i + j * m] = k[j + i * m];
+        }
+      }
+    } else {
+      BLAS_.dgemm("N", "T", m, m, p, 1.0, a, m, a, m, 1.0, k, m);
+    }
   }
 }
