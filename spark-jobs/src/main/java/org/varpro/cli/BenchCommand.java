@@ -1,0 +1,143 @@
+package org.varpro.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.varpro.bench.BenchJson;
+import org.varpro.bench.RegressionBench;
+import org.varpro.core.linalg.Lapack;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code varpro bench [regression]}: VarPro against Adam, L-BFGS and ELM at the same wall-clock
+ * budget. Plain {@code bench} runs the regression benchmark. The work is in
+ * {@link RegressionBench}; this class only maps options and prints.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
+            + "wall-clock budget. Without a subcommand, runs 'regression'."},
+    subcommands = {BenchCommand.Regression.class})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Mixin
+  RegressionOptions options;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return runRegression(options, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  @Command(
+      name = "regression",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Fits sin(pi x1) cos(pi x2) + x3^2 on [-1,1]^3 with a tanh 3->H->1 perceptron (biases, "
+              + "constant feature, Xavier init) by VarPro-LM, Adam (joint, C0 = 0), L-BFGS "
+              + "(joint, C0 = 0) and ELM (theta frozen), and prints iterations, wall seconds and "
+              + "relative training / held-out errors."})
+  static final class Regression implements Callable<Integer> {
+    @Mixin
+    RegressionOptions options;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return runRegression(options, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+
+  /** Options of the regression benchmark (shared by {@code bench} and {@code bench regression}). */
+  static final class RegressionOptions {
+    @Option(names = "--seconds", defaultValue = "20",
+        description = "Wall-clock budget per method in seconds (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--seed", defaultValue = "1",
+        description = "Seed of the points and of the initial parameters (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--train-points", defaultValue = "2000",
+        description = "Training points (default: ${DEFAULT-VALUE}).")
+    int trainPoints;
+
+    @Option(names = "--test-points", defaultValue = "2000",
+        description = "Held-out points (default: ${DEFAULT-VALUE}).")
+    int testPoints;
+
+    @Option(names = "--hidden", defaultValue = "32",
+        description = "Hidden width H (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--adam-lr", split = ",", defaultValue = "1e-2,1e-3",
+        description = "Adam learning rates, one run each; the ratio uses the best "
+            + "(default: ${DEFAULT-VALUE}).")
+    List<Double> adamLearningRates;
+
+    @Option(names = "--lbfgs-memory", defaultValue = "20",
+        description = "L-BFGS memory (default: ${DEFAULT-VALUE}).")
+    int lbfgsMemory;
+
+    @Option(names = "--elm-lambda", defaultValue = "0",
+        description = "Ridge lambda of the ELM output solve (default: ${DEFAULT-VALUE}).")
+    double elmLambda;
+
+    @Option(names = "--varpro-lambda", defaultValue = "1e-11",
+        description = "Tikhonov lambda of VarPro's inner solve; a tiny ridge keeps the features "
+            + "from going numerically collinear (default: ${DEFAULT-VALUE}).")
+    double varproLambda;
+
+    @Option(names = "--varpro-max-iterations", defaultValue = "2147483647",
+        description = "VarPro iteration cap; by default none, the budget stops it.")
+    int varproMaxIterations;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    RegressionBench.Config toConfig(PrintWriter progress) {
+      RegressionBench.Config c = new RegressionBench.Config();
+      c.seconds = seconds;
+      c.seed = seed;
+      c.trainPoints = trainPoints;
+      c.testPoints = testPoints;
+      c.blockRows = trainPoints;
+      c.hidden = hidden;
+      c.adamLearningRates = List.copyOf(adamLearningRates);
+      c.lbfgsMemory = lbfgsMemory;
+      c.elmLambda = elmLambda;
+      c.varproLambda = varproLambda;
+      c.varproMaxIterations = varproMaxIterations;
+      c.progress = line -> {
+        progress.println(line);
+        progress.flush();
+      };
+      return c;
+    }
+  }
+
+  static int runRegression(RegressionOptions options, PrintWriter out, PrintWriter err) {
+    out.println(Lapack.describe());
+    out.flush();
+    RegressionBench.Report report = RegressionBench.run(options.toConfig(err));
+    out.print(report.table().render());
+    out.flush();
+    if (options.json != null) {
+      BenchJson.write(options.json, report.toMap());
+      err.println("bench: wrote " + options.json);
+      err.flush();
+    }
+    return 0;
+  }
+}
