@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.varpro.bench.BenchJson;
 import org.varpro.bench.RegressionBench;
+import org.varpro.bench.PdeBench;
 import org.varpro.core.linalg.Lapack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
             + "wall-clock budget. Without a subcommand, runs 'regression'."},
-    subcommands = {BenchCommand.Regression.class})
+    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -56,6 +58,66 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return runRegression(options, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+
+  @Command(
+      name = "pde",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Solves a PDE configuration (conf/heat.conf, conf/poisson.conf, ...) by VarPro-LM with "
+              + "its solver settings, then Adam, L-BFGS and ELM on the same rows for the same wall "
+              + "time; prints relative L2 and max errors on the test grid and writes a JSON summary."})
+  static final class Pde implements Callable<Integer> {
+    @Parameters(index = "0", defaultValue = "conf/heat.conf", paramLabel = "CONFIG",
+        description = "PDE configuration file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a configuration key (HOCON), e.g. --set solver.time-budget=10.")
+    List<String> overrides = new java.util.ArrayList<>();
+
+    @Option(names = "--no-baselines", description = "Run VarPro only.")
+    boolean noBaselines;
+
+    @Option(names = "--error-every", defaultValue = "100",
+        description = "Log progress every this many iterations (default: ${DEFAULT-VALUE}).")
+    int errorEvery;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
+    Path json;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      PdeBench.Options o = new PdeBench.Options();
+      o.overrides = List.copyOf(overrides);
+      o.baselines = !noBaselines;
+      o.errorEvery = errorEvery;
+      o.progress = line -> {
+        out.println(line);
+        out.flush();
+      };
+      PdeBench.Report report;
+      try {
+        report = PdeBench.run(config, o);
+      } catch (IllegalArgumentException e) {
+        err.println("varpro: " + e.getMessage());
+        return 2;
+      }
+      out.println(report.table().render());
+      if (json != null) {
+        BenchJson.write(json, report.summary());
+        out.println("summary written to " + json);
+      } else {
+        out.println(BenchJson.toJson(report.summary()));
+      }
+      out.flush();
+      return 0;
     }
   }
 

@@ -217,4 +217,22 @@ public final class Lapack {
       BLAS_.dgemm("N", "T", m, m, p, 1.0, a, m, a, m, 1.0, k, m);
     }
   }
+
+  /** Singular values only (descending) of an m×n matrix (A overwritten): no vectors, cheap. */
+  public static double[] singularValues(double[] a, int m, int n) {
+    int k = Math.min(m, n);
+    double[] s = new double[k];
+    if (k == 0) {
+      return s;
+    }
+    intW info = new intW(0);
+    int[] iwork = new int[8 * k];
+    double[] query = new double[1];
+    double[] none = new double[1];
+    LAPACK_.dgesdd("N", m, n, a, m, s, none, 1, none, 1, query, -1, iwork, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    LAPACK_.dgesdd("N", m, n, a, m, s, none, 1, none, 1, work, work.length, iwork, info);
+    check(info, "dgesdd");
+    return s;
+  }
 }

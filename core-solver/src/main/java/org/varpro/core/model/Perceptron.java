@@ -259,12 +259,26 @@ public final class Perceptron implements FeatureMap {
       int rc = rows * channelCount;
       double[] last = h[layers()];
       for (int l = 0; l < hiddenFeatures(); l++) {
-        for (int i = 0; i < rows; i++) {
-          double s = 0;
-          for (int c = 0; c < channelCount; c++) {
-            s += block.coefficient(i, c) * last[c * rows + i + l * rc];
+        int col = offA + l * rows;
+        int base = l * rc;
+        if (block.coef == null) {
+          for (int i = 0; i < rows; i++) {
+            a[col + i] = outputScale * last[base + i];
           }
-          a[offA + i + l * rows] = outputScale * s;
+          continue;
+        }
+        // a_il = s·Σ_c coef[i,c]·h^{(c)}_il, channel by channel over contiguous columns.
+        for (int i = 0; i < rows; i++) {
+          a[col + i] = block.coef[i] * last[base + i];
+        }
+        for (int c = 1; c < channelCount; c++) {
+          int cc = c * rows;
+          for (int i = 0; i < rows; i++) {
+            a[col + i] += block.coef[cc + i] * last[base + cc + i];
+          }
+        }
+        for (int i = 0; i < rows; i++) {
+          a[col + i] *= outputScale;
         }
       }
       if (constantFeature) {
@@ -287,8 +301,17 @@ public final class Perceptron implements FeatureMap {
       double[] hbar = new double[rc * hidden];
       for (int l = 0; l < hidden; l++) {
         for (int c = 0; c < channelCount; c++) {
+          int at = c * rows + l * rc;
+          if (block.coef == null) {
+            if (c == 0) {
+              for (int i = 0; i < rows; i++) {
+                hbar[at + i] = outputScale * u[i + l * rows];
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < rows; i++) {
-            hbar[c * rows + i + l * rc] = outputScale * block.coefficient(i, c) * u[i + l * rows];
+            hbar[at + i] = outputScale * block.coef[c * rows + i] * u[i + l * rows];
           }
         }
       }

@@ -56,10 +56,10 @@ public final class InnerSolver {
 
   private static InnerSolution fromFactor(Triangular t, int n, int k, long rows, double lambda) {
     double[] r11 = t.block(0, n, 0, n);
-    Svd svd = Lapack.svd(r11.clone(), n, n);
+    double[] sv = Lapack.singularValues(r11.clone(), n, n);
     double[] eig = new double[n];
     for (int i = 0; i < n; i++) {
-      eig[i] = svd.s()[n - 1 - i] * svd.s()[n - 1 - i];
+      eig[i] = sv[n - 1 - i] * sv[n - 1 - i];
     }
     int rank = effectiveRank(eig, lambda, rows);
     double[] c = new double[n * k];
@@ -80,6 +80,7 @@ public final class InnerSolver {
       return new InnerSolution(c, n, k, 0, tail, eig, rank, false);
     }
     // Minimum-norm C = V Σ⁺ Uᵀ R1Y over the numerically nonzero singular values.
+    Svd svd = Lapack.svd(r11.clone(), n, n);
     double cutoff = svd.s()[0] * rankTolerance(rows, n);
     double[] uty = new double[n * k];
     Lapack.gemm(true, false, n, k, n, 1.0, svd.u(), 0, n, r1y, 0, n, 0.0, uty, 0, n);
