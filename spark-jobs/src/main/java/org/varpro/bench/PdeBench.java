@@ -50,6 +50,8 @@ public final class PdeBench {
     /** Record the test error every this many iterations (0: never). */
     public int errorEvery = 25;
     public List<Double> adamLearningRates = List.of(1e-3, 1e-2);
+    /** Report the first recorded iteration whose test error is at or below this (0: none). */
+    public double target = 0;
     public Consumer<String> progress = s -> {};
   }
 
@@ -160,6 +162,17 @@ public final class PdeBench {
     summary.put("blas", Lapack.describe());
     summary.put("feature_map", map.describe());
     summary.put("error_trace", errorTrace);
+    if (options.target > 0) {
+      Map<String, Object> reached = errorTrace.stream()
+          .filter(pt -> (Double) pt.get("relative_l2_error") <= options.target).findFirst().orElse(null);
+      summary.put("target", options.target);
+      summary.put("target_reached", reached);
+      table.addNote(reached == null
+          ? String.format("target relative L2 <= %.1e: not reached (errors recorded every %d iterations)",
+              options.target, options.errorEvery)
+          : String.format("target relative L2 <= %.1e first recorded at iteration %d, %.2f s (error %.3e)",
+              options.target, reached.get("iteration"), reached.get("seconds"), reached.get("relative_l2_error")));
+    }
     summary.put("baselines", baselineRows);
     summary.put("configuration", com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
         .convertValue(root.root().unwrapped(), Map.class));

@@ -87,6 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
     Path json;
 
+    @Option(names = "--target", defaultValue = "0",
+        description = "Report when the test error first reached this relative L2 (0: off).")
+    double target;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,6 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       PdeBench.Options o = new PdeBench.Options();
+      o.target = target;
       o.overrides = List.copyOf(overrides);
       o.baselines = !noBaselines;
       o.errorEvery = errorEvery;

@@ -46,16 +46,18 @@ class ConvergenceOracleTest {
       double optimum = truncatedSvdOptimum(x, y, m, d, k, r);
       Perceptron net = Perceptron.deepLinear(d, 4, r);
       SolverOptions o = new SolverOptions();
+      // The solver stops on its own criteria; the oracle is only used to judge the result.
       o.maxIterations = 400;
-      o.relativeTolerance = 0;
-      o.lossTolerance = optimum * (1 + 1e-12);
       SolverResult res = new VarProSolver(o).solve(LocalEvaluator.ofRows(net, rows, 32), net.initialParams(seed));
       double rel = (res.loss() - optimum) / optimum;
       log.append(String.format("seed %d: rel %.2e it %d %s%n", seed, rel, res.iterations(), res.stopReason()));
-      if (Math.abs(rel) <= 1e-10) {
+      // No iterate can beat the global optimum by more than rounding: this checks the oracle too.
+      assertTrue(rel > -1e-12, "loss below the closed-form optimum: " + rel);
+      if (rel <= 1e-10) {
         reached++;
       }
     }
+    System.out.println("deep linear optimum reached to 1e-10 in " + reached + "/20 seeds\n" + log);
     assertTrue(reached >= 19, "deep linear optimum reached in " + reached + "/20 seeds\n" + log);
   }
 
