@@ -39,25 +39,7 @@ final class BaselineFixtures {
         ds.add(new int[] {i, j});
       }
     }
-    Channels ch = Channels.of(d, ds);
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] x = new double[m * d];
-    double[] y = new double[m * k];
-    double[] w = new double[m];
-    double[] coef = new double[m * ch.count()];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i + j * m] = 2 * rng.nextDouble() - 1;
-      }
-      for (int j = 0; j < k; j++) {
-        y[i + j * m] = rng.nextGaussian();
-      }
-      w[i] = 0.5 + rng.nextDouble();
-      for (int c = 0; c < ch.count(); c++) {
-        coef[i + c * m] = rng.nextGaussian();
-      }
-    }
-    return new RowBlock(m, d, k, x, y, w, ch, coef);
+    return org.varpro.core.Fixtures.operatorRows(seed, m, Channels.of(d, ds), k);
   }
 
   static double[] gaussian(long seed, int length, double scale) {
