@@ -24,7 +24,7 @@ public final class JacobianStats implements Serializable {
   public final QrStats subspace;
   private double ridge;
 
-  public JacobianStats(int features, int params, int outputs, StatsKind kind, boolean goluPereyra,
+  public JacobianStats(int features, int params, int outputs, StatsKind kind, boolean golubPereyra,
       boolean subspaces) {
     this.features = features;
     this.params = params;
@@ -33,7 +33,7 @@ public final class JacobianStats implements Serializable {
     for (int j = 0; j < outputs; j++) {
       perOutput[j] = kind.empty(features + params + 1);
     }
-    this.golubPereyraE = goluPereyra ? new double[outputs][features * params] : null;
+    this.golubPereyraE = golubPereyra ? new double[outputs][features * params] : null;
     this.subspace = subspaces ? new QrStats(2 * features) : null;
   }
 

@@ -1,0 +1,104 @@
+package org.varpro.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.function.Function2;
+import scala.Tuple2;
+
+/**
+ * A reduction of per-partition partial results whose merge order is fixed by the partition
+ * index, so that the result is bit-for-bit the same from run to run for a given partitioning.
+ *
+ * <p>Spark's {@code reduce}, {@code treeAggregate} and {@code fold} merge partial results in the
+ * order the tasks finish, which changes the rounding of a non-commutative floating-point merge
+ * (a TSQR merge is the QR of the two stacked factors, so even the R factor's bits depend on the
+ * order). Here partial j is keyed by j; while there are more than {@code driverLimit} partials,
+ * consecutive runs of {@code fanout} of them (keys ⌊j/fanout⌋) are grouped on executors, sorted by
+ * index inside each group and merged left to right; the remaining few are collected, sorted by
+ * index and returned for the driver to merge in that order.
+ */
+public final class OrderedReduction {
+  private OrderedReduction() {}
+
+  /**
+   * The partials after the executor-side tree levels, in index order.
+   *
+   * @param partials (partition index, partial) pairs; every index in [0, count) at most once
+   * @param count an upper bound of the indices + 1 (usually the number of partitions)
+   * @param driverLimit the driver merges at most this many partials (at least 1)
+   * @param fanout partials merged per group on executors (at least 2)
+   * @param merge merges the second partial into the first and returns it
+   */
+  public static <T> List<T> reduceToDriver(JavaPairRDD<Integer, T> partials, int count,
+      int driverLimit, int fanout, Function2<T, T, T> merge) {
+    if (driverLimit < 1 || fanout < 2) {
+      throw new IllegalArgumentException("driver limit must be >= 1 and fanout >= 2, got "
+          + driverLimit + " and " + fanout);
+    }
+    JavaPairRDD<Integer, T> level = partials;
+    int size = count;
+    while (size > driverLimit) {
+      int groups = (size + fanout - 1) / fanout;
+      level = mergeLevel(level, fanout, groups, merge);
+      size = groups;
+    }
+    List<Tuple2<Integer, T>> top = new ArrayList<>(level.collect());
+    top.sort(Comparator.comparingInt(Tuple2::_1));
+    List<T> out = new ArrayList<>(top.size());
+    for (Tuple2<Integer, T> t : top) {
+      out.add(t._2);
+    }
+    return out;
+  }
+
+  private static <T> JavaPairRDD<Integer, T> mergeLevel(JavaPairRDD<Integer, T> level, int fanout,
+      int groups, Function2<T, T, T> merge) {
+    return level
+        .mapToPair(t -> new Tuple2<>(t._1 / fanout, t))
+        .groupByKey(new IndexPartitioner(groups))
+        .mapToPair(g -> {
+          List<Tuple2<Integer, T>> items = new ArrayList<>();
+          g._2.forEach(items::add);
+          items.sort(Comparator.comparingInt(Tuple2::_1));
+          T acc = items.get(0)._2;
+          for (int i = 1; i < items.size(); i++) {
+            acc = merge.call(acc, items.get(i)._2);
+          }
+          return new Tuple2<>(g._1, acc);
+        });
+  }
+
+  /** Integer key k goes to partition k (keys in [0, partitions)). */
+  static final class IndexPartitioner extends Partitioner implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+
+    IndexPartitioner(int partitions) {
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return Math.floorMod((Integer) key, partitions);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IndexPartitioner p && p.partitions == partitions;
+    }
+
+    @Override
+    public int hashCode() {
+      return partitions;
+    }
+  }
+}

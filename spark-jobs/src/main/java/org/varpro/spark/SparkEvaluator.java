@@ -1,0 +1,365 @@
+package org.varpro.spark;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.Evaluator;
+import org.varpro.core.solver.LocalEvaluator;
+import org.varpro.core.stats.JacobianStats;
+import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.StatsKind;
+import scala.Tuple2;
+
+/**
+ * The passes of DESIGN §3 on Spark: the row blocks live in a cached {@code JavaRDD<RowBlock>};
+ * a pass broadcasts the parameters, folds each partition's blocks in order into one summary
+ * (the same {@link ProjectionStats}/{@link JacobianStats} code as {@link LocalEvaluator}), and
+ * merges the partition summaries on the driver in partition-index order.
+ *
+ * <p><b>Reproducibility.</b> The merge order is fixed by the partition index (see
+ * {@link OrderedReduction}), never by task completion, so for a given partitioning (and given
+ * blocks in each partition) a run is bit-for-bit reproducible. Against a single-process run
+ * over the same rows the results agree to rounding (the blocks and the merge tree differ).
+ *
+ * <p><b>Ridge rows.</b> As in {@link LocalEvaluator}, the Jacobian pass starts on the driver from
+ * an empty summary with the √λ rows ({@link JacobianStats#addRidge}) and then merges the
+ * partition summaries in, so the ridge enters exactly once.
+ *
+ * <p><b>Jobs.</b> Every pass is one Spark job (or a few, with the executor-side merge tree when
+ * there are more than {@link #DEFAULT_DRIVER_MERGE_LIMIT} partitions) with a description
+ * "iteration k: Jacobian pass" or "iteration k: projection pass (trial t)", k counting the
+ * Jacobian passes so far. The parameter broadcast of a pass is destroyed when the pass ends.
+ * Not thread-safe: one solver drives one evaluator.
+ */
+public final class SparkEvaluator implements Evaluator, AutoCloseable {
+  /** Partition summaries merged on the driver directly, up to this many. */
+  public static final int DEFAULT_DRIVER_MERGE_LIMIT = 64;
+  /** Partition summaries per group in the executor-side merge tree. */
+  public static final int DEFAULT_FANOUT = 8;
+
+  private final JavaSparkContext sc;
+  private final JavaRDD<RowBlock> blocks;
+  private final FeatureMap map;
+  private final Broadcast<FeatureMap> mapBroadcast;
+  private final int outputs;
+  private final long rows;
+  private final int partitions;
+  private final boolean ownsCache;
+  private int driverMergeLimit = DEFAULT_DRIVER_MERGE_LIMIT;
+  private int fanout = DEFAULT_FANOUT;
+  private int iteration;
+  private int trial;
+  private long passes;
+  private boolean closed;
+
+  private SparkEvaluator(JavaRDD<RowBlock> blocks, FeatureMap map, int outputs, long rows, boolean ownsCache) {
+    this.sc = JavaSparkContext.fromSparkContext(blocks.context());
+    this.blocks = blocks;
+    this.map = map;
+    this.mapBroadcast = sc.broadcast(map);
+    this.outputs = outputs;
+    this.rows = rows;
+    this.partitions = blocks.getNumPartitions();
+    this.ownsCache = ownsCache;
+  }
+
+  /**
+   * Caches the blocks (memory and disk, unless already persisted), checks them against the
+   * feature map and counts the rows, in one job. {@link #close()} unpersists the blocks when this
+   * call persisted them.
+   *
+   * @throws IllegalArgumentException without rows, or when a block's input dimension, output
+   *     count or derivative channels do not fit the map (naming the partition)
+   */
+  public static SparkEvaluator create(JavaRDD<RowBlock> blocks, FeatureMap map) {
+    boolean persist = blocks.getStorageLevel().equals(StorageLevel.NONE());
+    if (persist) {
+      blocks.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(blocks.context());
+    sc.setJobDescription("loading row blocks (" + map.describe() + ")");
+    List<Shape> shapes;
+    try {
+      shapes = blocks.mapPartitionsWithIndex(shapeOf(map), true).collect();
+    } catch (Exception e) {
+      if (persist) {
+        blocks.unpersist(false);
+      }
+      throw DataError.unwrap(e);
+    } finally {
+      sc.setJobDescription(null);
+    }
+    long rows = 0;
+    int outputs = -1;
+    int outputsPartition = -1;
+    for (Shape s : shapes) {
+      if (s.problem != null) {
+        if (persist) {
+          blocks.unpersist(false);
+        }
+        throw new IllegalArgumentException("partition " + s.partition + ": " + s.problem);
+      }
+      if (s.rows == 0) {
+        continue;
+      }
+      if (outputs >= 0 && s.outputs != outputs) {
+        if (persist) {
+          blocks.unpersist(false);
+        }
+        throw new IllegalArgumentException("partition " + s.partition + " has rows with " + s.outputs
+            + " outputs, partition " + outputsPartition + " with " + outputs);
+      }
+      outputs = s.outputs;
+      outputsPartition = s.partition;
+      rows += s.rows;
+    }
+    if (rows == 0) {
+      if (persist) {
+        blocks.unpersist(false);
+      }
+      throw new IllegalArgumentException("no rows to fit");
+    }
+    return new SparkEvaluator(blocks, map, outputs, rows, persist);
+  }
+
+  /**
+   * Merge tree settings: with more than {@code driverLimit} partitions, runs of {@code fanout}
+   * partition summaries are merged on executors (in index order) first.
+   */
+  public SparkEvaluator mergeTree(int driverLimit, int fanout) {
+    if (driverLimit < 1 || fanout < 2) {
+      throw new IllegalArgumentException("driver limit must be >= 1 and fanout >= 2");
+    }
+    this.driverMergeLimit = driverLimit;
+    this.fanout = fanout;
+    return this;
+  }
+
+  @Override
+  public FeatureMap featureMap() {
+    return map;
+  }
+
+  @Override
+  public int outputs() {
+    return outputs;
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  /** The cached blocks. */
+  public JavaRDD<RowBlock> blocks() {
+    return blocks;
+  }
+
+  /** Jacobian passes so far (the iteration number in the job descriptions). */
+  public int iteration() {
+    return iteration;
+  }
+
+  /** Passes (projection and Jacobian) run so far. */
+  public long passes() {
+    return passes;
+  }
+
+  /** All blocks on the driver, partition by partition (for tests and small data). */
+  public RowBlock[] collectBlocks() {
+    return blocks.collect().toArray(new RowBlock[0]);
+  }
+
+  @Override
+  public ProjectionStats project(double[] theta, StatsKind kind) {
+    checkOpen();
+    checkLength(theta, map.numParams(), "θ");
+    String what = iteration == 0 && trial == 0 ? "projection pass"
+        : "projection pass (trial " + (trial + 1) + ")";
+    if (iteration > 0) {
+      trial++;
+    }
+    int n = map.numFeatures();
+    int k = outputs;
+    Broadcast<double[][]> params = sc.broadcast(new double[][] {theta.clone()});
+    try {
+      describe(what);
+      JavaPairRDD<Integer, ProjectionStats> partials = blocks
+          .mapPartitionsWithIndex(projectFold(mapBroadcast, params, n, k, kind), true)
+          .mapToPair(t -> t);
+      List<ProjectionStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
+          driverMergeLimit, fanout, mergeProjection());
+      ProjectionStats out = new ProjectionStats(n, k, kind);
+      for (ProjectionStats s : ordered) {
+        out.merge(s);
+      }
+      return out;
+    } catch (Exception e) {
+      throw DataError.unwrap(e);
+    } finally {
+      endPass(params);
+    }
+  }
+
+  @Override
+  public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
+      StatsKind kind, boolean golubPereyra) {
+    checkOpen();
+    int n = map.numFeatures();
+    int p = map.numParams();
+    int k = outputs;
+    checkLength(theta, p, "θ");
+    checkLength(c, n * k, "C");
+    if (thetaPrevious != null) {
+      checkLength(thetaPrevious, p, "previous θ");
+    }
+    iteration++;
+    trial = 0;
+    boolean subspaces = thetaPrevious != null;
+    Broadcast<double[][]> params = sc.broadcast(new double[][] {theta.clone(), c.clone(),
+        thetaPrevious == null ? null : thetaPrevious.clone()});
+    try {
+      describe("Jacobian pass");
+      JavaPairRDD<Integer, JacobianStats> partials = blocks
+          .mapPartitionsWithIndex(jacobianFold(mapBroadcast, params, n, p, k, kind, golubPereyra, subspaces), true)
+          .mapToPair(t -> t);
+      List<JacobianStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
+          driverMergeLimit, fanout, mergeJacobian());
+      // Exactly as LocalEvaluator: empty summary, the ridge rows, then the rows in order.
+      JacobianStats out = new JacobianStats(n, p, k, kind, golubPereyra, subspaces).addRidge(lambda);
+      for (JacobianStats s : ordered) {
+        out.merge(s);
+      }
+      return out;
+    } catch (Exception e) {
+      throw DataError.unwrap(e);
+    } finally {
+      endPass(params);
+    }
+  }
+
+  /** Unpersists the blocks (when {@link #create} cached them) and drops the map broadcast. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    mapBroadcast.destroy();
+    if (ownsCache) {
+      blocks.unpersist(false);
+    }
+  }
+
+  private void describe(String what) {
+    sc.setJobDescription(String.format(Locale.ROOT, "iteration %d: %s", iteration, what));
+  }
+
+  private void endPass(Broadcast<?> params) {
+    passes++;
+    sc.setJobDescription(null);
+    params.destroy();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the evaluator is closed");
+    }
+  }
+
+  private static void checkLength(double[] a, int expected, String name) {
+    if (a == null || a.length != expected) {
+      throw new IllegalArgumentException(name + " has length " + (a == null ? "null" : a.length)
+          + ", expected " + expected);
+    }
+  }
+
+  // The executor-side functions are built by static methods so that they capture only what
+  // they need (never the evaluator or the context).
+
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, ProjectionStats>>> projectFold(
+      Broadcast<FeatureMap> map, Broadcast<double[][]> params, int n, int k, StatsKind kind) {
+    return (index, it) -> {
+      FeatureMap m = map.value();
+      double[] theta = params.value()[0];
+      ProjectionStats s = new ProjectionStats(n, k, kind);
+      while (it.hasNext()) {
+        s.add(m, theta, it.next());
+      }
+      return Collections.singletonList(new Tuple2<>(index, s)).iterator();
+    };
+  }
+
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, JacobianStats>>> jacobianFold(
+      Broadcast<FeatureMap> map, Broadcast<double[][]> params, int n, int p, int k, StatsKind kind,
+      boolean golubPereyra, boolean subspaces) {
+    return (index, it) -> {
+      FeatureMap m = map.value();
+      double[][] v = params.value();
+      JacobianStats s = new JacobianStats(n, p, k, kind, golubPereyra, subspaces);
+      while (it.hasNext()) {
+        s.add(m, v[0], v[1], v[2], it.next());
+      }
+      return Collections.singletonList(new Tuple2<>(index, s)).iterator();
+    };
+  }
+
+  private static Function2<ProjectionStats, ProjectionStats, ProjectionStats> mergeProjection() {
+    return ProjectionStats::merge;
+  }
+
+  private static Function2<JacobianStats, JacobianStats, JacobianStats> mergeJacobian() {
+    return JacobianStats::merge;
+  }
+
+  /** What one partition holds, or what is wrong with it. */
+  static final class Shape implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int partition;
+    final long rows;
+    final int outputs;
+    final String problem;
+
+    Shape(int partition, long rows, int outputs, String problem) {
+      this.partition = partition;
+      this.rows = rows;
+      this.outputs = outputs;
+      this.problem = problem;
+    }
+  }
+
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Shape>> shapeOf(FeatureMap map) {
+    return (index, it) -> {
+      long r = 0;
+      int outputs = -1;
+      String problem = null;
+      while (it.hasNext() && problem == null) {
+        RowBlock b = it.next();
+        if (b.inputDim != map.inputDim()) {
+          problem = "row block has " + b.inputDim + " inputs; " + map.describe() + " expects " + map.inputDim();
+        } else if (outputs >= 0 && b.outputs != outputs) {
+          problem = "row blocks have " + outputs + " and " + b.outputs + " outputs";
+        } else if (!map.supports(b.channels)) {
+          problem = map.describe() + " does not support channels " + b.channels;
+        }
+        outputs = b.outputs;
+        r += b.rows;
+      }
+      return Collections.singletonList(new Shape(index, r, outputs, problem)).iterator();
+    };
+  }
+}

@@ -1,0 +1,56 @@
+package org.varpro.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.junit.jupiter.api.Test;
+import scala.Tuple2;
+
+/** The merge order is the partition order, whatever the tree and the task timing. */
+class OrderedReductionTest {
+
+  /** Partition j holds "j"; merging concatenates, so the result spells the merge order. */
+  private static String reduce(int partitions, int driverLimit, int fanout) {
+    List<Integer> idx = new ArrayList<>();
+    for (int j = 0; j < partitions; j++) {
+      idx.add(j);
+    }
+    JavaPairRDD<Integer, String> partials = TestSpark.context().parallelize(idx, partitions)
+        .mapPartitionsWithIndex((j, it) -> {
+          // Finish out of order: later partitions first.
+          Thread.sleep(5L * (partitions - j));
+          return List.of(new Tuple2<>(j, Integer.toString(j))).iterator();
+        }, true)
+        .mapToPair(t -> t);
+    List<String> top = OrderedReduction.reduceToDriver(partials, partitions, driverLimit, fanout,
+        (a, b) -> a + "," + b);
+    assertTrue(top.size() <= driverLimit);
+    return String.join(",", top);
+  }
+
+  @Test
+  void mergesInPartitionOrder() {
+    StringBuilder expected = new StringBuilder();
+    for (int j = 0; j < 11; j++) {
+      expected.append(j == 0 ? "" : ",").append(j);
+    }
+    assertEquals(expected.toString(), reduce(11, 64, 8));
+    assertEquals(expected.toString(), reduce(11, 2, 3));
+    assertEquals(expected.toString(), reduce(11, 1, 2));
+  }
+
+  @Test
+  void sessionDescribesSparkAndBlas() {
+    String d = SparkSessions.describe(TestSpark.session());
+    assertTrue(d.startsWith("Spark 4.1.0"), d);
+    assertTrue(d.contains("BLAS="), d);
+    assertEquals(2, SparkSessions.localThreads("local[2]"));
+    assertEquals(1, SparkSessions.localThreads("local"));
+    assertEquals(0, SparkSessions.localThreads("yarn"));
+    assertEquals("4", TestSpark.session().conf().get("spark.sql.shuffle.partitions"));
+    assertEquals("false", TestSpark.session().sparkContext().getConf().get("spark.ui.enabled"));
+  }
+}
