@@ -164,6 +164,7 @@ class ConvergenceOracleTest {
     SolverResult b = new VarProSolver(gram).solve(ev, theta0);
     double lossQr = InnerSolver.solve(ev.project(a.theta(), StatsKind.QR), 0).loss();
     double lossGram = InnerSolver.solve(ev.project(b.theta(), StatsKind.QR), 0).loss();
+    System.out.printf("conditioning: cond(A0) %.2e, TSQR loss %.3e, Gram loss %.3e%n", cond, lossQr, lossGram);
     assertTrue(lossQr * 1e6 <= lossGram, String.format(
         "TSQR loss %.3e vs Gram loss %.3e (cond %.1e)", lossQr, lossGram, cond));
   }
