@@ -1,0 +1,120 @@
+package org.varpro.core.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.varpro.core.model.Activation;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.stats.StatsKind;
+
+/** The outer iteration with every step form, and the reductions' serializability. */
+class ClassifierSolverTest {
+  private static final int K = 3;
+  private final JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 3, 8);
+  private final RowBlock rows = ClassifyFixtures.rows(13, 150, 3, K);
+  private final double[] theta0 = net.initialParams(2);
+
+  private ClassifierResult run(ClassifierStep step, StatsKind kind, double radius, int iterations) {
+    ClassifierOptions o = new ClassifierOptions();
+    o.lambda = 1e-3;
+    o.step = step;
+    o.statistics = kind;
+    o.trustRadius = radius;
+    o.maxIterations = iterations;
+    o.cgTolerance = 1e-12;
+    o.cgMaxIterations = 1000;
+    o.initialMu = 1e-4;
+    return new ClassifierSolver(o).solve(LocalClassifyEvaluator.ofRows(net, K, rows, 64), theta0);
+  }
+
+  @Test
+  void allStepFormsFollowTheSameFirstStepsAndDecrease() {
+    ClassifierResult gram = run(ClassifierStep.DENSE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 3);
+    ClassifierResult qr = run(ClassifierStep.DENSE, StatsKind.QR, Double.POSITIVE_INFINITY, 3);
+    ClassifierResult free = run(ClassifierStep.MATRIX_FREE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 3);
+    for (ClassifierResult r : List.of(gram, qr, free)) {
+      assertEquals(3, r.history().size());
+      for (int i = 0; i < 3; i++) {
+        ClassifierRecord g = gram.history().get(i);
+        ClassifierRecord x = r.history().get(i);
+        assertTrue(x.accepted());
+        assertEquals(g.loss(), x.loss(), 1e-9 * g.loss());
+        assertEquals(g.stepNorm(), x.stepNorm(), 1e-6 * g.stepNorm());
+      }
+      assertEquals(gram.loss(), r.loss(), 1e-8 * gram.loss());
+    }
+    assertTrue(gram.loss() < gram.history().get(0).loss());
+  }
+
+  @Test
+  void longerRunsConvergeWithAndWithoutTrustRegion() {
+    ClassifierResult dense = run(ClassifierStep.DENSE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 60);
+    // Steps on the trust-region boundary; ρ mostly in (¼, ¾) keeps the radius near 0.5.
+    ClassifierResult tr = run(ClassifierStep.MATRIX_FREE, StatsKind.GRAM, 0.5, 60);
+    for (ClassifierResult r : List.of(dense, tr)) {
+      double first = r.history().get(0).loss();
+      for (int i = 1; i < r.history().size(); i++) {
+        assertTrue(r.history().get(i).loss() <= r.history().get(i - 1).loss());
+      }
+      ClassifierRecord last = r.history().get(r.history().size() - 1);
+      System.out.printf("%s radius=%s: f %.6e -> %.6e, |g| %.2e -> %.2e, %s after %d iterations%n",
+          r.step(), last.trustRadius(), first, r.loss(), r.history().get(0).gradientNorm(),
+          last.gradientNorm(), r.stopReason(), r.iterations());
+      assertTrue(r.loss() < 0.4 * first);
+      assertTrue(last.gradientNorm() < 0.05 * r.history().get(0).gradientNorm());
+    }
+  }
+
+  @Test
+  void thetaRidgeEntersObjectiveAndGradient() {
+    ClassifierOptions o = new ClassifierOptions();
+    o.lambda = 1e-3;
+    o.thetaRidge = 0.1;
+    o.maxIterations = 1;
+    o.step = ClassifierStep.DENSE;
+    ClassifierSolver s = new ClassifierSolver(o);
+    LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, K, rows, 64);
+    ClassifierResult r = s.solve(ev, theta0);
+    double inner = s.inner(ev, theta0, null).objective();
+    assertEquals(inner + 0.05 * ClassifyFixtures.dot(theta0, theta0), r.history().get(0).loss(), 1e-10);
+  }
+
+  @Test
+  void reductionsAndMapsSerialize() throws Exception {
+    double[] c = ClassifyFixtures.gaussian(1, net.numFeatures() * K, 0.3);
+    SoftmaxStats s = new SoftmaxStats(net.numFeatures(), K, SoftmaxStats.Level.HESSIAN)
+        .add(net, theta0, c, rows);
+    SoftmaxStats s2 = roundTrip(s);
+    assertArrayEquals(s.hessian(0.1), s2.hessian(0.1), 0.0);
+    GaussNewtonStats g = new GaussNewtonStats(net.numFeatures(), net.numParams(), K, StatsKind.QR)
+        .add(net, theta0, c, rows);
+    assertArrayEquals(g.hessian(), roundTrip(g).hessian(), 0.0);
+    ParamVectorStats p = new ParamVectorStats(net.numParams()).addGradient(net, theta0, c, K, rows);
+    assertArrayEquals(p.vector(), roundTrip(p).vector(), 0.0);
+    JvpPerceptron n2 = roundTrip(net);
+    double[] a1 = new double[rows.rows * net.numFeatures()];
+    double[] a2 = a1.clone();
+    net.features(theta0, rows, a1, 0);
+    n2.features(theta0, rows, a2, 0);
+    assertArrayEquals(a1, a2, 0.0);
+    roundTrip(new ClassifierOptions());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T o) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
+  }
+}
