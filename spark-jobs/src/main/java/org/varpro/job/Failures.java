@@ -1,0 +1,76 @@
+package org.varpro.job;
+
+import com.typesafe.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import org.varpro.config.ConfigError;
+import org.varpro.spark.DataError;
+
+/**
+ * Exit codes and one-line messages: bad input (configuration, data files, options) exits with 2
+ * and {@code varpro: <message>} naming the key or the file and line; anything else exits with
+ * 1. Stack traces only with {@code --verbose}.
+ */
+public final class Failures {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int BAD_INPUT = 2;
+
+  private Failures() {}
+
+  /** The user's error in the cause chain (ConfigError, DataError, …), or null for a failure. */
+  public static RuntimeException userError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConfigError e) {
+        return e;
+      }
+      if (c instanceof DataError e) {
+        return e;
+      }
+      if (c instanceof ConfigException e) {
+        return new ConfigError(e.origin() == null ? "config" : e.origin().description(), e.getMessage(), e);
+      }
+      if (c instanceof NoSuchFileException e) {
+        return new DataError(e.getFile(), 0, "no such file", e);
+      }
+      if (c instanceof AccessDeniedException e) {
+        return new DataError(e.getFile(), 0, "permission denied", e);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** Prints the message (and the stack trace when verbose) and returns the exit code. */
+  public static int report(Throwable t, PrintWriter err, boolean verbose) {
+    RuntimeException user = userError(t);
+    if (user != null) {
+      err.println("varpro: " + oneLine(user.getMessage()));
+      if (verbose) {
+        t.printStackTrace(err);
+      }
+      err.flush();
+      return BAD_INPUT;
+    }
+    err.println("varpro: error: " + oneLine(String.valueOf(t)));
+    if (verbose) {
+      t.printStackTrace(err);
+    } else {
+      err.println("varpro: (run with --verbose for the stack trace)");
+    }
+    err.flush();
+    return FAILURE;
+  }
+
+  static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl).strip() + " …";
+  }
+}

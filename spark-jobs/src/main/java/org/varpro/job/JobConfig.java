@@ -1,0 +1,331 @@
+package org.varpro.job;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.varpro.config.ConfigError;
+import org.varpro.config.StrictConfig;
+
+/**
+ * A run configuration: the HOCON file with the {@code --set} overrides layered on top, checked
+ * strictly (unknown sections and keys are errors), and the {@code job} section.
+ *
+ * <pre>
+ * job {
+ *   name = heat              # run name (default: the configuration file's base name)
+ *   output = runs/heat-1     # run folder (default: runs/NAME-yyyyMMdd-HHmmss)
+ *   partitions = 4           # Spark partitions of the rows
+ *   block-rows = 512         # rows per block (the unit of the passes)
+ *   spark-ui = false         # Spark's web UI
+ *   master = "local[*]"      # Spark master when none is given by --master or spark-submit
+ *   log-level = WARN         # Spark's log level once the session is up
+ * }
+ * </pre>
+ *
+ * <p>Exactly one of the sections {@code pde} (with {@code points} and {@code weights}),
+ * {@code data} (tabular regression) or {@code generated} (synthetic regression) says what is
+ * fitted; {@code model} and {@code solver} apply to all three.
+ */
+public final class JobConfig {
+  /** The sections a run configuration may have. */
+  public static final List<String> SECTIONS = List.of("job", "data", "generated", "pde", "points",
+      "weights", "model", "solver");
+  public static final List<String> JOB_KEYS = List.of("name", "output", "partitions", "block-rows",
+      "spark-ui", "master", "log-level");
+
+  public static final int DEFAULT_PARTITIONS = 4;
+  public static final int DEFAULT_BLOCK_ROWS = 512;
+  public static final String DEFAULT_LOG_LEVEL = "WARN";
+
+  /** What the run fits. */
+  public enum Kind {
+    PDE("pde"), TABULAR("regression"), GENERATED("regression");
+
+    private final String modelKind;
+
+    Kind(String modelKind) {
+      this.modelKind = modelKind;
+    }
+
+    /** "pde" or "regression": the kind of model written to model.json. */
+    public String modelKind() {
+      return modelKind;
+    }
+  }
+
+  private final Config root;
+  private final Kind kind;
+  private final String name;
+  private final Path output;
+  private final boolean outputGiven;
+  private final int partitions;
+  private final int blockRows;
+  private final boolean sparkUi;
+  private final String master;
+  private final String logLevel;
+  private final boolean masterFromCommandLine;
+
+  private JobConfig(Config root, Kind kind, String name, Path output, boolean outputGiven,
+      int partitions, int blockRows, boolean sparkUi, String master, boolean masterFromCommandLine,
+      String logLevel) {
+    this.masterFromCommandLine = masterFromCommandLine;
+    this.root = root;
+    this.kind = kind;
+    this.name = name;
+    this.output = output;
+    this.outputGiven = outputGiven;
+    this.partitions = partitions;
+    this.blockRows = blockRows;
+    this.sparkUi = sparkUi;
+    this.master = master;
+    this.logLevel = logLevel;
+  }
+
+  /**
+   * The configuration file with the overrides ({@code key=value} in HOCON syntax, later ones
+   * win) layered on top, substitutions resolved. A missing or unreadable file and syntax errors
+   * are {@link ConfigError}s naming the file (and line).
+   */
+  public static Config load(Path file, List<String> overrides) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigError(file.toString(), "no such configuration file");
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigError(file.toString(), "cannot read the configuration file");
+    }
+    Config config;
+    try {
+      config = ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new ConfigError(place(file.toString(), e), stripOrigin(e), e);
+    }
+    for (String s : overrides) {
+      String text = s.trim();
+      if (text.isEmpty() || !(text.contains("=") || text.contains(":") || text.contains("{"))) {
+        throw new ConfigError("--set " + s, "expected key=value (HOCON), e.g. --set solver.max-iterations=5");
+      }
+      try {
+        Config over = ConfigFactory.parseString(text,
+            ConfigParseOptions.defaults().setOriginDescription("--set " + text));
+        config = over.withFallback(config);
+      } catch (ConfigException e) {
+        throw new ConfigError("--set " + text, stripOrigin(e), e);
+      }
+    }
+    try {
+      return config.resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError(file.toString(), e.getMessage(), e);
+    }
+  }
+
+  /** "file:line" when the exception knows the line, else the file. */
+  private static String place(String file, ConfigException e) {
+    int line = e.origin() == null ? -1 : e.origin().lineNumber();
+    return line > 0 ? file + ":" + line : file;
+  }
+
+  /** The message without the "origin: line: " prefix Typesafe Config puts in front. */
+  private static String stripOrigin(ConfigException e) {
+    String m = String.valueOf(e.getMessage());
+    if (e.origin() != null) {
+      String d = e.origin().description();
+      if (d != null && m.startsWith(d + ": ")) {
+        m = m.substring(d.length() + 2);
+      }
+      String f = e.origin().filename();
+      if (f != null && m.startsWith(f + ": ")) {
+        m = m.substring(f.length() + 2);
+      }
+      int line = e.origin().lineNumber();
+      if (line > 0 && m.startsWith(line + ": ")) {
+        m = m.substring(Integer.toString(line).length() + 2);
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Checks the sections and reads the {@code job} section.
+   *
+   * @param configFile the configuration file (for the default run name), may be null
+   * @param outputOverride the run folder from the command line, or null
+   * @param masterOverride the master from the command line, or null
+   */
+  public static JobConfig parse(Config root, Path configFile, Path outputOverride, String masterOverride) {
+    StrictConfig.requireOnly(root, "", SECTIONS);
+    boolean pde = root.hasPath("pde");
+    boolean data = root.hasPath("data");
+    boolean generated = root.hasPath("generated");
+    int given = (pde ? 1 : 0) + (data ? 1 : 0) + (generated ? 1 : 0);
+    if (given == 0) {
+      throw new ConfigError("pde", "the configuration needs one of the sections pde (a PDE), data "
+          + "(tabular regression) or generated (synthetic regression)");
+    }
+    if (given > 1) {
+      String second = pde && data ? "data" : "generated";
+      throw new ConfigError(second, "only one of the sections pde, data and generated may be given"
+          + StrictConfig.where(root, second));
+    }
+    Kind kind = pde ? Kind.PDE : data ? Kind.TABULAR : Kind.GENERATED;
+    if (kind != Kind.PDE) {
+      for (String s : List.of("points", "weights")) {
+        if (root.hasPath(s)) {
+          throw new ConfigError(s, "applies only to PDE problems (a pde section)" + StrictConfig.where(root, s));
+        }
+      }
+    }
+    String p = "job";
+    StrictConfig.requireOnly(root, p, JOB_KEYS);
+    String name = root.hasPath(p + ".name") ? StrictConfig.getString(root, p + ".name").trim() : null;
+    if (name == null) {
+      String base = configFile == null ? "run" : configFile.getFileName().toString();
+      int dot = base.lastIndexOf('.');
+      name = dot > 0 ? base.substring(0, dot) : base;
+    }
+    if (name.isEmpty() || !name.matches("[A-Za-z0-9._+-]+") || name.startsWith(".")) {
+      throw new ConfigError(p + ".name", "must be a non-empty file name (letters, digits, . _ + -; "
+          + "not starting with a dot), got '" + name + "'" + StrictConfig.where(root, p + ".name"));
+    }
+    Path output;
+    boolean outputGiven = true;
+    if (outputOverride != null) {
+      output = outputOverride;
+    } else if (root.hasPath(p + ".output")) {
+      String o = StrictConfig.getString(root, p + ".output").trim();
+      if (o.isEmpty()) {
+        throw new ConfigError(p + ".output", "must not be empty" + StrictConfig.where(root, p + ".output"));
+      }
+      output = Path.of(o);
+    } else {
+      outputGiven = false;
+      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+      output = Path.of("runs", name + "-" + stamp);
+    }
+    if (output.getFileName() == null || output.getFileName().toString().equals("..")
+        || output.getFileName().toString().equals(".")) {
+      throw new ConfigError(outputOverride != null ? "--output" : p + ".output",
+          "must name a folder to create, got '" + output + "'");
+    }
+    int partitions = DEFAULT_PARTITIONS;
+    if (root.hasPath(p + ".partitions")) {
+      partitions = StrictConfig.getInt(root, p + ".partitions");
+      if (partitions < 1 || partitions > 100_000) {
+        throw new ConfigError(p + ".partitions", "must be in [1, 100000], got " + partitions
+            + StrictConfig.where(root, p + ".partitions"));
+      }
+    }
+    int blockRows = DEFAULT_BLOCK_ROWS;
+    if (root.hasPath(p + ".block-rows")) {
+      blockRows = StrictConfig.getInt(root, p + ".block-rows");
+      if (blockRows < 1 || blockRows > 10_000_000) {
+        throw new ConfigError(p + ".block-rows", "must be in [1, 10000000], got " + blockRows
+            + StrictConfig.where(root, p + ".block-rows"));
+      }
+      if (kind == Kind.PDE && root.hasPath("points.block-rows")
+          && StrictConfig.getInt(root, "points.block-rows") != blockRows) {
+        throw new ConfigError(p + ".block-rows", "conflicts with points.block-rows = "
+            + StrictConfig.getInt(root, "points.block-rows") + StrictConfig.where(root, "points.block-rows")
+            + "; give one of them");
+      }
+    } else if (kind == Kind.PDE && root.hasPath("points.block-rows")) {
+      blockRows = StrictConfig.getInt(root, "points.block-rows");
+    }
+    boolean ui = root.hasPath(p + ".spark-ui") && StrictConfig.getBoolean(root, p + ".spark-ui");
+    String master = masterOverride;
+    if (master == null && root.hasPath(p + ".master")) {
+      master = StrictConfig.getString(root, p + ".master").trim();
+      if (master.isEmpty()) {
+        throw new ConfigError(p + ".master", "must not be empty" + StrictConfig.where(root, p + ".master"));
+      }
+    }
+    String logLevel = DEFAULT_LOG_LEVEL;
+    if (root.hasPath(p + ".log-level")) {
+      logLevel = StrictConfig.getString(root, p + ".log-level").trim().toUpperCase(Locale.ROOT);
+      if (!List.of("ALL", "DEBUG", "ERROR", "FATAL", "INFO", "OFF", "TRACE", "WARN").contains(logLevel)) {
+        throw new ConfigError(p + ".log-level", "must be one of ALL, DEBUG, ERROR, FATAL, INFO, OFF, "
+            + "TRACE, WARN, got '" + logLevel + "'" + StrictConfig.where(root, p + ".log-level"));
+      }
+    }
+    // For PDEs the block size lives in the problem (points.block-rows).
+    Config resolved = root;
+    if (kind == Kind.PDE && !root.hasPath("points.block-rows") && root.hasPath("points")) {
+      resolved = root.withValue("points.block-rows", ConfigValueFactory.fromAnyRef(blockRows));
+    }
+    return new JobConfig(resolved, kind, name, output, outputGiven, partitions, blockRows, ui, master,
+        masterOverride != null, logLevel);
+  }
+
+  /** The whole configuration (resolved, with the effective block size for PDEs). */
+  public Config root() {
+    return root;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Path output() {
+    return output;
+  }
+
+  /** Whether the run folder was given (--output or job.output) rather than time-stamped. */
+  public boolean outputGiven() {
+    return outputGiven;
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  public int blockRows() {
+    return blockRows;
+  }
+
+  public boolean sparkUi() {
+    return sparkUi;
+  }
+
+  /** The master from --master or job.master, or null. */
+  public String master() {
+    return master;
+  }
+
+  /**
+   * The master to ask for: --master when given; else null when spark.master is already set
+   * (spark-submit, -Dspark.master) so that it is kept; else job.master; null means
+   * {@link org.varpro.spark.SparkSessions}' rule (local[*]).
+   */
+  public String sparkMaster() {
+    if (masterFromCommandLine) {
+      return master;
+    }
+    if (System.getProperty("spark.master") != null) {
+      return null;
+    }
+    return master;
+  }
+
+  public String logLevel() {
+    return logLevel;
+  }
+
+  /** The resolved configuration as JSON text. */
+  public static String toJson(Config config) {
+    return config.root().render(ConfigRenderOptions.concise());
+  }
+}

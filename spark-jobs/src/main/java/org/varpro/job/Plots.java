@@ -1,0 +1,227 @@
+package org.varpro.job;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.varpro.core.pde.PointSet;
+import org.varpro.core.solver.IterationRecord;
+
+/** The PNG plots of a run, drawn with XChart (headless). */
+final class Plots {
+  static final int WIDTH = 800;
+  static final int HEIGHT = 600;
+  /** Heat maps are drawn on at most this many nodes per side (every s-th grid node). */
+  static final int HEAT_MAP_SIDE = 51;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Plots() {}
+
+  /**
+   * convergence.png: loss, ‖g‖ and the error metric (when given) against the iteration (left)
+   * and the wall time (right), log scale. Non-positive and non-finite values are left out.
+   */
+  static Path convergence(Path file, String title, List<IterationRecord> history, String errorMetric)
+      throws IOException {
+    XYChart byIteration = convergenceChart(title + " — by iteration", "iteration", history,
+        r -> r.iteration(), errorMetric);
+    XYChart byTime = convergenceChart(title + " — by wall time", "seconds", history,
+        IterationRecord::seconds, errorMetric);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      BitmapEncoder.saveBitmap(List.of(byIteration, byTime), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+    }
+    return file;
+  }
+
+  private static XYChart convergenceChart(String title, String xTitle, List<IterationRecord> history,
+      ToDoubleFunction<IterationRecord> x, String errorMetric) {
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        .yAxisTitle("value (log scale)").build();
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setMarkerSize(4);
+    chart.getStyler().setYAxisDecimalPattern("0.##E0");
+    boolean any = false;
+    any |= addSeries(chart, "loss", history, x, IterationRecord::loss);
+    any |= addSeries(chart, "|g|", history, x, IterationRecord::gradientNorm);
+    if (errorMetric != null) {
+      any |= addSeries(chart, errorMetric, history, x, r -> {
+        Double v = r.extra() == null ? null : r.extra().get(errorMetric);
+        return v == null ? Double.NaN : v;
+      });
+    }
+    if (!any) {
+      chart.getStyler().setYAxisLogarithmic(false);
+      chart.addSeries("no data", new double[] {0}, new double[] {0});
+    }
+    return chart;
+  }
+
+  private static boolean addSeries(XYChart chart, String name, List<IterationRecord> history,
+      ToDoubleFunction<IterationRecord> x, ToDoubleFunction<IterationRecord> y) {
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (IterationRecord r : history) {
+      double xv = x.applyAsDouble(r);
+      double yv = y.applyAsDouble(r);
+      if (Double.isFinite(xv) && Double.isFinite(yv) && yv > 0) {
+        xs.add(xv);
+        ys.add(yv);
+      }
+    }
+    if (xs.isEmpty()) {
+      return false;
+    }
+    XYSeries s = chart.addSeries(name, xs, ys);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    return true;
+  }
+
+  /**
+   * A heat map of values on a 2D tensor grid (the PDE test grid): cells indexed by the sorted
+   * distinct coordinates; grids finer than {@link #HEAT_MAP_SIDE} per side are subsampled.
+   */
+  static Path heatMap(Path file, String title, String xName, String yName, PointSet points,
+      double[] values) throws IOException {
+    double[] xs = distinct(points, 0);
+    double[] ys = distinct(points, 1);
+    int sx = Math.max(1, (xs.length + HEAT_MAP_SIDE - 1) / HEAT_MAP_SIDE);
+    int sy = Math.max(1, (ys.length + HEAT_MAP_SIDE - 1) / HEAT_MAP_SIDE);
+    // Keep every s-th node and always the last one.
+    int[] keepX = keep(xs.length, sx);
+    int[] keepY = keep(ys.length, sy);
+    int[] slotX = slots(xs.length, keepX);
+    int[] slotY = slots(ys.length, keepY);
+    List<Number[]> cells = new ArrayList<>();
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < points.count; i++) {
+      int ix = Arrays.binarySearch(xs, points.get(i, 0));
+      int iy = Arrays.binarySearch(ys, points.get(i, 1));
+      if (ix < 0 || iy < 0 || slotX[ix] < 0 || slotY[iy] < 0 || !Double.isFinite(values[i])) {
+        continue;
+      }
+      cells.add(new Number[] {slotX[ix], slotY[iy], values[i]});
+      min = Math.min(min, values[i]);
+      max = Math.max(max, values[i]);
+    }
+    if (cells.isEmpty()) {
+      min = 0;
+      max = 1;
+    }
+    if (!(max > min)) {
+      double pad = Math.max(1e-300, Math.abs(max) * 1e-12);
+      min -= pad;
+      max += pad;
+    }
+    HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle(xName).yAxisTitle(yName).build();
+    chart.getStyler().setPlotContentSize(1);
+    chart.getStyler().setShowValue(false);
+    chart.getStyler().setDrawBorder(false);
+    chart.getStyler().setMin(min);
+    chart.getStyler().setMax(max);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setHeatMapValueDecimalPattern("0.000E0");
+    chart.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.3e", v));
+    chart.getStyler().setPlotGridLinesVisible(false);
+    chart.getStyler().setRangeColors(new Color[] {new Color(0x30, 0x12, 0x3b), new Color(0x28, 0x9b, 0xe6),
+        new Color(0x4f, 0xf0, 0x7c), new Color(0xf9, 0xc7, 0x2b), new Color(0x7a, 0x04, 0x03)});
+    chart.addSeries(title, labels(xs, keepX), labels(ys, keepY), cells);
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
+
+  private static double[] distinct(PointSet points, int d) {
+    TreeSet<Double> set = new TreeSet<>();
+    for (int i = 0; i < points.count; i++) {
+      set.add(points.get(i, d));
+    }
+    return set.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static int[] keep(int n, int stride) {
+    List<Integer> k = new ArrayList<>();
+    for (int i = 0; i < n; i += stride) {
+      k.add(i);
+    }
+    if (k.get(k.size() - 1) != n - 1) {
+      k.add(n - 1);
+    }
+    return k.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int[] slots(int n, int[] keep) {
+    int[] slot = new int[n];
+    Arrays.fill(slot, -1);
+    for (int s = 0; s < keep.length; s++) {
+      slot[keep[s]] = s;
+    }
+    return slot;
+  }
+
+  /** Axis labels: about 6 evenly spaced coordinates, the other ticks blank. */
+  private static List<String> labels(double[] coords, int[] keep) {
+    int every = Math.max(1, (keep.length - 1) / 5);
+    List<String> out = new ArrayList<>(keep.length);
+    for (int s = 0; s < keep.length; s++) {
+      boolean show = s % every == 0 || s == keep.length - 1;
+      // Distinct invisible labels: XChart keys the categories by their text.
+      out.add(show ? String.format(Locale.ROOT, "%.3g", coords[keep[s]]) : "\u200b".repeat(s + 1));
+    }
+    return out;
+  }
+
+  /** predicted-vs-true.png: a scatter of the predictions against the targets, with y = x. */
+  static Path predictedVsTrue(Path file, String title, double[] yTrue, double[] yPred) throws IOException {
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("true")
+        .yAxisTitle("predicted").build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(4);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (int i = 0; i < yTrue.length; i++) {
+      if (Double.isFinite(yTrue[i]) && Double.isFinite(yPred[i])) {
+        xs.add(yTrue[i]);
+        ys.add(yPred[i]);
+        lo = Math.min(lo, Math.min(yTrue[i], yPred[i]));
+        hi = Math.max(hi, Math.max(yTrue[i], yPred[i]));
+      }
+    }
+    if (xs.isEmpty()) {
+      xs.add(0.0);
+      ys.add(0.0);
+      lo = 0;
+      hi = 1;
+    }
+    XYSeries points = chart.addSeries("rows", xs, ys);
+    points.setMarker(SeriesMarkers.CIRCLE);
+    XYSeries diagonal = chart.addSeries("predicted = true", new double[] {lo, hi}, new double[] {lo, hi});
+    diagonal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    diagonal.setMarker(SeriesMarkers.NONE);
+    diagonal.setLineColor(Color.GRAY);
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
+}

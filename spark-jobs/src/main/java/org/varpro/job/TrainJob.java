@@ -1,0 +1,242 @@
+package org.varpro.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.varpro.config.ConfigError;
+import org.varpro.config.ModelConfig;
+import org.varpro.config.SolverConfig;
+import org.varpro.core.linalg.Lapack;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.pde.PdeProblem;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverOptions;
+import org.varpro.core.solver.SolverResult;
+import org.varpro.core.solver.VarProSolver;
+
+/**
+ * {@code varpro train}: one VarPro fit as a Spark job, its outputs in a run folder.
+ *
+ * <ol>
+ *   <li>Read the configuration (file + {@code --set} overrides), check every section
+ *       (no Spark yet: a bad setting fails in a fraction of a second).</li>
+ *   <li>Create the run folder's temporary sibling, start (or join) the Spark session, build the
+ *       rows (PDE collocation rows generated in the partitions, tabular data read and
+ *       standardized, or generated regression rows) and the Spark evaluator.</li>
+ *   <li>Run {@link VarProSolver}: one progress line per iteration, the problem's metric (test or
+ *       validation error) recorded in the history.</li>
+ *   <li>Write model.json, history.csv, summary.json and the plots, then move the folder into
+ *       place atomically. On any failure the temporary folder is deleted.</li>
+ * </ol>
+ */
+public final class TrainJob {
+  private TrainJob() {}
+
+  /** What to run. */
+  public static final class Options {
+    public Path config;
+    public List<String> overrides = List.of();
+    /** Run folder (overrides job.output), or null. */
+    public Path output;
+    /** Spark master (overrides job.master and spark-submit's), or null. */
+    public String master;
+    /** Replace an existing run folder. */
+    public boolean overwrite;
+    /** Progress lines. */
+    public PrintWriter log = new PrintWriter(System.err, true);
+    /** Keep Spark's task-failure logs (with stack traces) while the rows are read. */
+    public boolean verbose;
+  }
+
+  /** The finished run. */
+  public record Result(Path runFolder, SolverResult solver, Map<String, Object> summary) {}
+
+  public static Result run(Options o) {
+    long start = System.nanoTime();
+    PrintWriter log = o.log;
+    com.typesafe.config.Config root = JobConfig.load(o.config, o.overrides);
+    JobConfig job = JobConfig.parse(root, o.config, o.output, o.master);
+    SolverOptions solverOptions = SolverConfig.parse(job.root());
+    check(job);
+
+    String outputKey = o.output != null ? "--output" : "job.output";
+    try (RunFolder folder = RunFolder.create(job.output(), o.overwrite, outputKey)) {
+      log.println("varpro: run " + job.name() + " → " + job.output() + " (writing to " + folder.dir().getFileName() + ")");
+      log.println("varpro: " + Lapack.describe() + " on the driver");
+      log.flush();
+      Result r;
+      try (SparkHandle spark = SparkHandle.open("varpro train " + job.name(), job.sparkMaster(),
+          job.sparkUi(), job.logLevel(), log)) {
+        r = train(job, solverOptions, spark, folder, log, start, o.verbose);
+      }
+      Path done = folder.commit();
+      log.println("varpro: wrote " + done);
+      log.flush();
+      return new Result(done, r.solver, r.summary);
+    }
+  }
+
+  /** Every section that can be checked without Spark. */
+  static void check(JobConfig job) {
+    switch (job.kind()) {
+      case PDE -> {
+        PdeProblem problem = PdeSetup.problem(job);
+        ModelConfig model = PdeSetup.model(job.root(), problem);
+        featureMap(model, problem.pde().dim());
+      }
+      case TABULAR -> {
+        RegressionSetup.source(job.root(), job.partitions(), job.blockRows());
+        ModelConfig.parse(job.root(), null);
+      }
+      case GENERATED -> {
+        RegressionSetup.Generated g = RegressionSetup.Generated.parse(job.root());
+        featureMap(ModelConfig.parse(job.root(), null), g.dimension());
+      }
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  private static FeatureMap featureMap(ModelConfig model, int inputs) {
+    try {
+      return model.featureMap(inputs);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model", e.getMessage(), e);
+    }
+  }
+
+  private static TrainingSetup setup(JobConfig job, SparkHandle spark) {
+    return switch (job.kind()) {
+      case PDE -> PdeSetup.create(spark.sc, job);
+      case TABULAR -> RegressionSetup.tabular(spark.spark, job);
+      case GENERATED -> RegressionSetup.generated(spark.sc, job);
+    };
+  }
+
+  private static Result train(JobConfig job, SolverOptions solverOptions, SparkHandle spark,
+      RunFolder folder, PrintWriter log, long start, boolean verbose) {
+    TrainingSetup created;
+    try (QuietLogs quiet = QuietLogs.unless(verbose)) {
+      created = setup(job, spark);
+    }
+    try (TrainingSetup setup = created) {
+      FeatureMap map = setup.featureMap();
+      log.println("varpro: " + setup.describe().replace("\n", "\nvarpro: "));
+      log.println("varpro: model " + map.describe() + ", n = " + map.numFeatures() + " features");
+      log.flush();
+      ModelConfig model = job.kind() == JobConfig.Kind.PDE
+          ? PdeSetup.model(job.root(), ((PdeSetup) setup).problem())
+          : ModelConfig.parse(job.root(), null);
+      double[] theta0 = map.initialParams(model.seed());
+      String metric = setup.errorMetric();
+      SolverListener listener = new SolverListener() {
+        @Override
+        public Map<String, Double> metrics(double[] theta, double[] c) {
+          return setup.iterationMetrics(theta, c);
+        }
+
+        @Override
+        public void onIteration(IterationRecord r) {
+          log.println(progressLine(r, metric));
+          log.flush();
+        }
+      };
+      SolverResult result = new VarProSolver(solverOptions, listener).solve(setup.evaluator(), theta0);
+      log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
+          result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
+      log.flush();
+
+      Path dir = folder.dir();
+      Map<String, Object> metrics = setup.finalMetrics(result.theta(), result.c());
+      JsonNode configJson = SavedModel.parseObject(JobConfig.toJson(job.root()));
+      SavedModel saved = new SavedModel(setup.kind(), setup.inputNames(), setup.outputNames(),
+          SavedModel.Network.of(model, map.inputDim()), result.theta(), result.c(),
+          setup.evaluator().outputs(), result.lambda(), setup.standardization(), configJson);
+      saved.write(dir.resolve("model.json"));
+      History.write(dir.resolve("history.csv"), result.history());
+      List<String> plots = new ArrayList<>();
+      plots.add(Plots.convergence(dir.resolve("convergence.png"), job.name(), result.history(), metric)
+          .getFileName().toString());
+      for (Path p : setup.plots(dir, result.theta(), result.c())) {
+        plots.add(p.getFileName().toString());
+      }
+
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("name", job.name());
+      summary.put("kind", setup.kind());
+      summary.put("run_folder", folder.target().toString());
+      summary.put("loss", result.loss());
+      summary.putAll(metrics);
+      summary.put("iterations", result.iterations());
+      summary.put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
+      summary.put("solver_seconds", result.seconds());
+      summary.put("wall_seconds", (System.nanoTime() - start) * 1e-9);
+      summary.put("lambda", result.lambda());
+      summary.put("effective_rank", result.effectiveRank());
+      summary.put("features", result.features());
+      summary.put("parameters", map.numParams());
+      summary.put("rows", setup.evaluator().rows());
+      summary.put("outputs", setup.evaluator().outputs());
+      summary.put("model", map.describe());
+      summary.put("blas", result.blas());
+      summary.put("blas_executors", executorBlas(spark.sc, job.partitions()));
+      summary.put("spark_version", spark.spark.version());
+      summary.put("spark_master", spark.master());
+      summary.put("partitions", job.partitions());
+      summary.put("block_rows", job.blockRows());
+      summary.put("java_version", System.getProperty("java.version"));
+      summary.put("files", withCore(plots));
+      summary.put("config", configJson);
+      Files.writeString(dir.resolve("summary.json"), SavedModel.JSON.writeValueAsString(summary) + "\n");
+      return new Result(folder.target(), result, summary);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
+    }
+  }
+
+  private static List<String> withCore(List<String> plots) {
+    List<String> files = new ArrayList<>(List.of("model.json", "history.csv", "summary.json"));
+    files.addAll(plots);
+    return files;
+  }
+
+  /** The BLAS/LAPACK implementations the executors load (distinct, sorted). */
+  static List<String> executorBlas(JavaSparkContext sc, int tasks) {
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, tasks); i++) {
+      ids.add(i);
+    }
+    sc.setJobDescription("BLAS in use on the executors");
+    try {
+      return new ArrayList<>(new TreeSet<>(sc.parallelize(ids, ids.size()).map(i -> Lapack.describe())
+          .distinct().collect()));
+    } finally {
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** "iter 12  loss 1.234567e-06  |g| …": one line per iteration. */
+  static String progressLine(IterationRecord r, String metric) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "varpro: iter %4d  loss %.6e  |g| %.3e  mu %.3e  lambda %.2e  step %.3e  %s  %7.2f s",
+        r.iteration(), r.loss(), r.gradientNorm(), r.mu(), r.lambda(), r.stepNorm(),
+        r.accepted() ? "accepted" : "rejected", r.seconds()));
+    if (r.rejections() > 0) {
+      sb.append(String.format(Locale.ROOT, "  (%d rejected)", r.rejections()));
+    }
+    if (metric != null && r.extra() != null && r.extra().get(metric) != null) {
+      sb.append(String.format(Locale.ROOT, "  %s %.3e", metric, r.extra().get(metric)));
+    }
+    return sb.toString();
+  }
+}

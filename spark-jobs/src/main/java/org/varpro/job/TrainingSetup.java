@@ -1,0 +1,52 @@
+package org.varpro.job;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.solver.Evaluator;
+import org.varpro.spark.Standardization;
+
+/**
+ * What a training run fits: the rows (as an {@link Evaluator} over Spark partitions), the
+ * feature map, and the problem's own metrics and plots. One implementation per problem kind.
+ */
+interface TrainingSetup extends AutoCloseable {
+  /** "pde" or "regression". */
+  String kind();
+
+  FeatureMap featureMap();
+
+  /** The passes over the training rows. */
+  Evaluator evaluator();
+
+  /** Names of the inputs (PDE variables or feature columns). */
+  List<String> inputNames();
+
+  /** Names of the outputs (u, or the label columns). */
+  List<String> outputNames();
+
+  /** The standardization to save with the model (identity when the data is used raw). */
+  Standardization standardization();
+
+  /** Lines describing the problem, for the log. */
+  String describe();
+
+  /**
+   * Metrics recorded per iteration in the history (test error of a PDE, validation error of a
+   * regression); may run a Spark job.
+   */
+  Map<String, Double> iterationMetrics(double[] theta, double[] c);
+
+  /** The final metrics for summary.json (error figures of the fitted model). */
+  Map<String, Object> finalMetrics(double[] theta, double[] c);
+
+  /** The main error figure of {@link #iterationMetrics}, plotted against the iterations. */
+  String errorMetric();
+
+  /** Problem plots (heat maps of a PDE solution, predicted vs true); returns the files written. */
+  List<Path> plots(Path dir, double[] theta, double[] c) throws java.io.IOException;
+
+  @Override
+  void close();
+}
