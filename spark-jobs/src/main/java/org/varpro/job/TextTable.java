@@ -154,46 +154,11 @@ final class TextTable {
   }
 
   static List<String> split(String line, char sep, boolean whitespace) {
-    List<String> out = new ArrayList<>();
+    List<String> fields = org.varpro.spark.TabularSource.splitFields(line, sep, whitespace);
     if (whitespace) {
-      String t = line.strip();
-      if (!t.isEmpty()) {
-        for (String s : t.split("\\s+")) {
-          out.add(unquote(s));
-        }
-      }
-      return out;
+      fields.replaceAll(TextTable::unquote);
     }
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    boolean wasQuoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cur.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cur.append(c);
-        }
-      } else if (c == sep) {
-        out.add(wasQuoted ? cur.toString() : cur.toString().strip());
-        cur.setLength(0);
-        wasQuoted = false;
-      } else if (c == '"' && cur.toString().isBlank()) {
-        quoted = true;
-        wasQuoted = true;
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    out.add(wasQuoted ? cur.toString() : cur.toString().strip());
-    return out;
+    return fields;
   }
 
   private static String unquote(String s) {

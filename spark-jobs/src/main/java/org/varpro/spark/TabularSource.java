@@ -914,44 +914,7 @@ public final class TabularSource {
 
     /** Fields of a line, unquoted, blanks around unquoted fields removed. */
     List<String> split(String line) {
-      List<String> out = new ArrayList<>();
-      if (whitespace) {
-        String t = line.strip();
-        if (!t.isEmpty()) {
-          out.addAll(Arrays.asList(t.split("\\s+")));
-        }
-        return out;
-      }
-      StringBuilder cur = new StringBuilder();
-      boolean quoted = false;
-      boolean wasQuoted = false;
-      for (int i = 0; i < line.length(); i++) {
-        char c = line.charAt(i);
-        if (quoted) {
-          if (c == '"') {
-            if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-              cur.append('"');
-              i++;
-            } else {
-              quoted = false;
-            }
-          } else {
-            cur.append(c);
-          }
-        } else if (c == ch) {
-          out.add(wasQuoted ? cur.toString() : cur.toString().strip());
-          cur.setLength(0);
-          wasQuoted = false;
-        } else if (c == '"' && cur.toString().isBlank()) {
-          quoted = true;
-          wasQuoted = true;
-          cur.setLength(0);
-        } else {
-          cur.append(c);
-        }
-      }
-      out.add(wasQuoted ? cur.toString() : cur.toString().strip());
-      return out;
+      return splitFields(line, ch, whitespace);
     }
   }
 
@@ -1185,5 +1148,51 @@ public final class TabularSource {
     m.put("partitions", partitions);
     m.put("block_rows", blockRows);
     return m;
+  }
+
+  /**
+   * Fields of one delimited line: double-quoted fields may contain the separator and "" for a
+   * quote; blanks around unquoted fields are removed. With {@code whitespace}, runs of blanks
+   * separate the fields.
+   */
+  public static List<String> splitFields(String line, char ch, boolean whitespace) {
+    List<String> out = new ArrayList<>();
+    if (whitespace) {
+      String t = line.strip();
+      if (!t.isEmpty()) {
+        out.addAll(Arrays.asList(t.split("\\s+")));
+      }
+      return out;
+    }
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"') {
+          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            cur.append('"');
+            i++;
+          } else {
+            quoted = false;
+          }
+        } else {
+          cur.append(c);
+        }
+      } else if (c == ch) {
+        out.add(wasQuoted ? cur.toString() : cur.toString().strip());
+        cur.setLength(0);
+        wasQuoted = false;
+      } else if (c == '"' && cur.toString().isBlank()) {
+        quoted = true;
+        wasQuoted = true;
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    out.add(wasQuoted ? cur.toString() : cur.toString().strip());
+    return out;
   }
 }
