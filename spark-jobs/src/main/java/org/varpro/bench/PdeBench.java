@@ -114,7 +114,9 @@ public final class PdeBench {
       }
     };
     VarProSolver solver = new VarProSolver(solverOptions, listener);
-    SolverResult vp = solver.solve(problem.localEvaluator(map), theta0);
+    org.varpro.core.solver.Validation validation = solverOptions.validationEvery > 0
+        ? org.varpro.core.pde.PdeValidation.of(map, PdeConfig.parseValidationProblem(root)) : null;
+    SolverResult vp = solver.solve(problem.localEvaluator(map), theta0, validation);
     PdeErrors.Report vpErrors = problem.errors(map, vp.theta(), vp.c());
     double budget = vp.seconds();
 
@@ -155,6 +157,8 @@ public final class PdeBench {
     summary.put("iterations", vp.iterations());
     summary.put("final_loss", vp.loss());
     summary.put("stop_reason", vp.stopReason().name().toLowerCase());
+    summary.put("selected_iteration", vp.selectedIteration());
+    summary.put("validation_score", vp.validationScore());
     summary.put("final_lambda", vp.lambda());
     summary.put("effective_rank", vp.effectiveRank());
     summary.put("residuals", vpErrors.asMap());

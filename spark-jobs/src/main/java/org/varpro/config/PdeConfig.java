@@ -66,6 +66,21 @@ public final class PdeConfig {
   }
 
   /** The problem from the {@code pde}, {@code points} and {@code weights} sections of a root config. */
+  /**
+   * The held-out collocation rows for {@code solver.validation-every}: the same PDE, counts and
+   * weights with uniform random points from a seed derived from {@code points.seed} (uniform even
+   * when training uses a deterministic grid or quasi-random sequence, so the points differ).
+   */
+  public static PdeProblem parseValidationProblem(Config root) {
+    root = root.resolve();
+    long seed = root.hasPath("points.seed") ? StrictConfig.getLong(root, "points.seed") : 1;
+    Config held = root
+        .withValue("points.seed", com.typesafe.config.ConfigValueFactory.fromAnyRef(seed + 1_000_003L))
+        .withValue("points.sampler", com.typesafe.config.ConfigValueFactory.fromAnyRef("uniform"))
+        .withValue("points.randomize", com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+    return parseProblem(held);
+  }
+
   public static PdeProblem parseProblem(Config root) {
     root = root.resolve();
     LinearPde pde = parsePde(root);

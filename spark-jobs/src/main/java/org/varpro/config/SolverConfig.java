@@ -16,7 +16,8 @@ public final class SolverConfig {
   public static final List<String> KEYS = List.of("max-iterations", "time-budget",
       "gradient-tolerance", "loss-tolerance", "relative-tolerance", "max-rejections", "lambda",
       "lambda-factor", "lambda-floor", "hessian", "statistics", "step", "damping",
-      "diagonal-scaling", "tau", "residual-kappa", "residual-exponent", "principal-angles");
+      "diagonal-scaling", "tau", "residual-kappa", "residual-exponent", "principal-angles",
+      "validation-every", "validation-patience");
 
   private SolverConfig() {}
 
@@ -57,6 +58,12 @@ public final class SolverConfig {
     o.residualExponent = ModelConfig.optDouble(root, p + ".residual-exponent", o.residualExponent);
     if (root.hasPath(p + ".principal-angles")) {
       o.principalAngles = StrictConfig.getBoolean(root, p + ".principal-angles");
+    }
+    if (root.hasPath(p + ".validation-every")) {
+      o.validationEvery = StrictConfig.getInt(root, p + ".validation-every");
+    }
+    if (root.hasPath(p + ".validation-patience")) {
+      o.validationPatience = StrictConfig.getInt(root, p + ".validation-patience");
     }
     try {
       o.validate();

@@ -62,7 +62,17 @@ final class PdeSetup implements TrainingSetup {
     ModelConfig model = model(job.root(), problem);
     FeatureMap map = model.featureMap(problem.pde().dim());
     SparkEvaluator evaluator = PdeRowSource.evaluator(sc, problem, map, job.partitions());
-    return new PdeSetup(problem, model, map, evaluator);
+    PdeSetup setup = new PdeSetup(problem, model, map, evaluator);
+    // Held-out collocation rows, scored on the driver (the same size as the training rows).
+    setup.validation = org.varpro.core.pde.PdeValidation.of(map, PdeConfig.parseValidationProblem(job.root()));
+    return setup;
+  }
+
+  private org.varpro.core.solver.Validation validation;
+
+  @Override
+  public org.varpro.core.solver.Validation validation() {
+    return validation;
   }
 
   PdeProblem problem() {

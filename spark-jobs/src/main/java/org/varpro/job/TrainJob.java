@@ -151,7 +151,8 @@ public final class TrainJob {
           log.flush();
         }
       };
-      SolverResult result = new VarProSolver(solverOptions, listener).solve(setup.evaluator(), theta0);
+      SolverResult result = new VarProSolver(solverOptions, listener).solve(setup.evaluator(), theta0,
+          solverOptions.validationEvery > 0 ? setup.validation() : null);
       log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
       log.flush();
@@ -179,6 +180,8 @@ public final class TrainJob {
       summary.putAll(metrics);
       summary.put("iterations", result.iterations());
       summary.put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
+      summary.put("selected_iteration", result.selectedIteration());
+      summary.put("validation_score", result.validationScore());
       summary.put("solver_seconds", result.seconds());
       summary.put("wall_seconds", (System.nanoTime() - start) * 1e-9);
       summary.put("lambda", result.lambda());

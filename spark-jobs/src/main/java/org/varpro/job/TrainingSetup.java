@@ -38,6 +38,14 @@ interface TrainingSetup extends AutoCloseable {
    */
   Map<String, Double> iterationMetrics(double[] theta, double[] c);
 
+  /**
+   * A held-out score for best-iterate selection and early stopping
+   * ({@code solver.validation-every}), or null when the problem has none.
+   */
+  default org.varpro.core.solver.Validation validation() {
+    return null;
+  }
+
   /** The final metrics for summary.json (error figures of the fitted model). */
   Map<String, Object> finalMetrics(double[] theta, double[] c);
 

@@ -41,6 +41,10 @@ public final class SolverOptions implements Serializable {
   public double residualExponent = 1;
   /** Principal angles between consecutive feature subspaces (one extra forward pass). */
   public boolean principalAngles = true;
+  /** With a {@link Validation}: score every this many iterations (0: never). */
+  public int validationEvery = 0;
+  /** Stop after this many scores in a row without improvement (0: never stop early). */
+  public int validationPatience = 0;
 
   public SolverOptions copy() {
     SolverOptions o = new SolverOptions();
@@ -62,6 +66,8 @@ public final class SolverOptions implements Serializable {
     o.residualKappa = residualKappa;
     o.residualExponent = residualExponent;
     o.principalAngles = principalAngles;
+    o.validationEvery = validationEvery;
+    o.validationPatience = validationPatience;
     return o;
   }
 
@@ -76,6 +82,8 @@ public final class SolverOptions implements Serializable {
     require(residualKappa > 0, "residual-kappa must be > 0");
     require(maxRejections > 0, "max-rejections must be > 0");
     require(statistics != StatsKind.ROWS, "statistics must be qr or gram");
+    require(validationEvery >= 0, "validation-every must be >= 0");
+    require(validationPatience >= 0, "validation-patience must be >= 0");
   }
 
   private static void require(boolean ok, String message) {

@@ -7,7 +7,10 @@ import java.util.List;
  *
  * @param theta hidden parameters
  * @param c output weights, n×k column-major
+ * @param selectedIteration the iteration whose (θ, C) is returned: the last one, or with a
+ *     {@link Validation} the one with the best held-out score
+ * @param validationScore that iterate's held-out score (NaN without validation)
  */
 public record SolverResult(double[] theta, double[] c, double loss, double lambda,
     int iterations, double seconds, StopReason stopReason, int effectiveRank, int features,
-    List<IterationRecord> history, String blas) {}
+    List<IterationRecord> history, String blas, int selectedIteration, double validationScore) {}

@@ -8,5 +8,7 @@ public enum StopReason {
   /** λ = 0 and the features lost rank: C would be undefined, so the solver stops and says so. */
   RANK_DEFICIENT,
   /** The loss became NaN or infinite. */
-  NON_FINITE
+  NON_FINITE,
+  /** The held-out validation score stopped improving (validation patience exhausted). */
+  VALIDATION
 }

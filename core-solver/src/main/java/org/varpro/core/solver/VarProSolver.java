@@ -33,6 +33,15 @@ public final class VarProSolver {
   }
 
   public SolverResult solve(Evaluator evaluator, double[] theta0) {
+    return solve(evaluator, theta0, null);
+  }
+
+  /**
+   * Solves from θ₀. With a {@link Validation} (and {@code validationEvery > 0}) the iterate with
+   * the best held-out score is returned, and the run stops once {@code validationPatience}
+   * scores in a row have not improved on it.
+   */
+  public SolverResult solve(Evaluator evaluator, double[] theta0, Validation validation) {
     long start = System.nanoTime();
     int n = evaluator.featureMap().numFeatures();
     int p = evaluator.featureMap().numParams();
@@ -56,6 +65,10 @@ public final class VarProSolver {
     StopReason reason = StopReason.MAX_ITERATIONS;
     int iteration = 0;
 
+    BestIterate best = validation != null && options.validationEvery > 0 ? new BestIterate(validation) : null;
+    if (best != null) {
+      best.offer(0, theta, inner, lambda);
+    }
     if (!Double.isFinite(inner.loss())) {
       reason = StopReason.NON_FINITE;
     } else if (inner.rankDeficient()) {
@@ -154,10 +167,56 @@ public final class VarProSolver {
       } else if (seconds >= options.timeBudgetSeconds) {
         reason = StopReason.TIME_BUDGET;
       }
+      if (best != null && iteration % options.validationEvery == 0) {
+        best.offer(iteration, theta, inner, lambda);
+        if (reason == StopReason.MAX_ITERATIONS && options.validationPatience > 0
+            && best.misses >= options.validationPatience) {
+          reason = StopReason.VALIDATION;
+        }
+      }
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
+    if (best != null) {
+      if (best.lastIteration != iteration) {
+        best.offer(iteration, theta, inner, lambda);
+      }
+      return new SolverResult(best.theta, best.inner.c(), best.inner.loss(), best.lambda, iteration,
+          seconds, reason, best.inner.effectiveRank(), n, List.copyOf(history), Lapack.describe(),
+          best.iteration, best.score);
+    }
     return new SolverResult(theta, inner.c(), inner.loss(), lambda, iteration, seconds, reason,
-        inner.effectiveRank(), n, List.copyOf(history), Lapack.describe());
+        inner.effectiveRank(), n, List.copyOf(history), Lapack.describe(), iteration, Double.NaN);
+  }
+
+  /** The iterate with the lowest held-out score so far, and how many scores missed it since. */
+  private static final class BestIterate {
+    private final Validation validation;
+    double score = Double.POSITIVE_INFINITY;
+    double[] theta;
+    InnerSolution inner;
+    double lambda;
+    int iteration;
+    int lastIteration = -1;
+    int misses;
+
+    BestIterate(Validation validation) {
+      this.validation = validation;
+    }
+
+    void offer(int it, double[] th, InnerSolution in, double lam) {
+      lastIteration = it;
+      double s = validation.score(th, in.c());
+      if (s < score) {
+        score = s;
+        theta = th.clone();
+        inner = in;
+        lambda = lam;
+        iteration = it;
+        misses = 0;
+      } else {
+        misses++;
+      }
+    }
   }
 
   private IterationRecord record(int iteration, long start, InnerSolution inner, double gnorm,
