@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.varpro.bench.BenchJson;
 import org.varpro.bench.RegressionBench;
 import org.varpro.bench.PdeBench;
+import org.varpro.bench.ScaleBench;
 import org.varpro.core.linalg.Lapack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
             + "wall-clock budget. Without a subcommand, runs 'regression'."},
-    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class})
+    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -122,6 +123,119 @@ public final class BenchCommand implements Callable<Integer> {
         out.println(BenchJson.toJson(report.summary()));
       }
       out.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Scale benchmark of the Spark training job: VarPro-LM regression on rows generated inside "
+              + "the partitions, tanh 8->40->40->1 perceptron (p = 2000), Gram statistics. Prints the "
+              + "BLAS in use, dgemm and dsyrk rates measured in the same run, and per row count the "
+              + "seconds per iteration and per pass and the GFLOP/s of the Jacobian pass (flops "
+              + "counted from the shapes) against dgemm. The default run takes several minutes."})
+  static final class Scale implements Callable<Integer> {
+    @Option(names = "--master", defaultValue = "local[2]",
+        description = "Spark master (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--rows", split = ",", defaultValue = "250000,500000,1000000",
+        description = "Row counts, one run each (default: ${DEFAULT-VALUE}).")
+    List<Long> rows;
+
+    @Option(names = "--partitions", defaultValue = "4",
+        description = "Partitions of the generated rows (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--block-rows", defaultValue = "2048",
+        description = "Rows per block (default: ${DEFAULT-VALUE}).")
+    int blockRows;
+
+    @Option(names = "--iterations", defaultValue = "2",
+        description = "Timed iterations per row count, after the warm-up (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--statistics", defaultValue = "gram",
+        description = "Solver statistics: gram (Gram sums, the fast mode) or qr (TSQR) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String statistics;
+
+    @Option(names = "--inputs", defaultValue = "8",
+        description = "Input dimension of the generated rows (default: ${DEFAULT-VALUE}).")
+    int inputs;
+
+    @Option(names = "--hidden", split = ",", defaultValue = "40,40",
+        description = "Hidden widths (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--lambda", defaultValue = "1e-10",
+        description = "Tikhonov lambda of the inner solve (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--seed", defaultValue = "1",
+        description = "Seed of the rows and the initial parameters (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--gemm-size", defaultValue = "2048",
+        description = "n of the reference dgemm n x n x n (default: ${DEFAULT-VALUE}).")
+    int gemmSize;
+
+    @Option(names = "--repeats", defaultValue = "3",
+        description = "Repetitions of each reference kernel, best counts (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--no-jvm-warmup",
+        description = "Skip the untimed Jacobian pass that warms the JVM before the first row count.")
+    boolean noJvmWarmup;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      ScaleBench.Options o = new ScaleBench.Options();
+      o.rows = List.copyOf(rows);
+      o.partitions = partitions;
+      o.blockRows = blockRows;
+      o.iterations = iterations;
+      o.inputDim = inputs;
+      o.hidden = List.copyOf(hidden);
+      o.lambda = lambda;
+      o.seed = seed;
+      o.gemmSize = gemmSize;
+      o.repeats = repeats;
+      o.jvmWarmup = !noJvmWarmup;
+      o.progress = line -> {
+        err.println(line);
+        err.flush();
+      };
+      try {
+        o.statistics = org.varpro.core.stats.StatsKind.parse(statistics);
+        o.validate();
+      } catch (IllegalArgumentException e) {
+        err.println("varpro: " + e.getMessage());
+        return 2;
+      }
+      org.apache.spark.sql.SparkSession spark = org.varpro.spark.SparkSessions.builder("varpro-bench-scale")
+          .master(master)
+          .ui(false)
+          .logLevel("WARN")
+          .getOrCreate();
+      ScaleBench.Report report = ScaleBench.run(spark, o);
+      out.print(report.render());
+      out.flush();
+      if (json != null) {
+        BenchJson.write(json, report.toMap());
+        err.println("bench: wrote " + json);
+        err.flush();
+      }
       return 0;
     }
   }
