@@ -315,12 +315,7 @@ public final class ScaleBench {
 
   /** The perceptron of the benchmark: tanh, biases, constant feature, Xavier. */
   public static Perceptron model(Options o) {
-    int[] widths = new int[o.hidden.size() + 1];
-    widths[0] = o.inputDim;
-    for (int l = 0; l < o.hidden.size(); l++) {
-      widths[l + 1] = o.hidden.get(l);
-    }
-    return Perceptron.of(Activation.TANH, widths);
+    return Perceptron.of(Activation.TANH, widths(o));
   }
 
   public static Report run(SparkSession spark, Options o) {
@@ -390,18 +385,19 @@ public final class ScaleBench {
     try (SparkEvaluator spark = SparkEvaluator.create(blocks, map)) {
       double load = Timed.since(t0);
       o.progress.accept(String.format(Locale.ROOT, "bench scale: %d rows: loaded in %.2f s", m, load));
-      double flops = jacobianFlops(widths, m, 1, 1, o.statistics, Lapack.isNative(), o.partitions,
-          o.blockRows, o.lambda);
       SolverOptions so = new SolverOptions();
       so.statistics = o.statistics;
       so.lambda = o.lambda;
       so.maxIterations = o.iterations;
+      // The statistics of the solver's Jacobian pass (raw rows when the dual step is chosen).
+      StatsKind pass2 = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics)
+          .statistics();
+      double flops = jacobianFlops(widths, m, 1, 1, pass2, Lapack.isNative(), o.partitions, o.blockRows,
+          o.lambda);
       double[] theta0 = map.initialParams(o.seed);
       double jvm = Double.NaN;
       if (jvmWarmup) {
         // The same work as the solver's Jacobian pass (the values of C do not change the flops).
-        StatsKind pass2 = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics)
-            .statistics();
         double[] c = new double[map.numFeatures() * spark.outputs()];
         java.util.Arrays.fill(c, 1.0 / map.numFeatures());
         long w0 = System.nanoTime();
@@ -460,12 +456,11 @@ public final class ScaleBench {
     double mc = (double) m * channels;
     double forward = 2 * mc * macs;
     double backward = outputs * (2 * mc * backMacs + mc * macs);
-    double stats;
-    if (kind == StatsKind.GRAM) {
-      stats = outputs * (nativeBlas ? 1.0 : 2.0) * m * (double) cols * cols;
-    } else {
-      stats = outputs * tsqrFlops(m, cols, partitions, blockRows, lambda > 0 ? n : 0);
-    }
+    double stats = switch (kind) {
+      case GRAM -> outputs * (nativeBlas ? 1.0 : 2.0) * m * (double) cols * cols;
+      case QR -> outputs * tsqrFlops(m, cols, partitions, blockRows, lambda > 0 ? n : 0);
+      case ROWS -> 0; // the dual step keeps the rows: no reduction in the pass
+    };
     return forward + backward + stats;
   }
 
