@@ -134,23 +134,7 @@ final class TextTable {
   }
 
   static double number(String text, String column, String file, long line) {
-    String t = text.strip();
-    if (t.isEmpty()) {
-      throw new DataError(file, line, "empty value in column " + column);
-    }
-    double v;
-    try {
-      v = Double.parseDouble(t);
-    } catch (NumberFormatException e) {
-      throw new DataError(file, line, "non-numeric value '" + t + "' in column " + column);
-    }
-    if (Double.isNaN(v)) {
-      throw new DataError(file, line, "NaN value in column " + column);
-    }
-    if (Double.isInfinite(v)) {
-      throw new DataError(file, line, "infinite value '" + t + "' in column " + column);
-    }
-    return v;
+    return org.varpro.spark.TabularSource.number(text, column, file, line);
   }
 
   static List<String> split(String line, char sep, boolean whitespace) {

@@ -980,7 +980,8 @@ public final class TabularSource {
     }
   }
 
-  static double number(String text, String column, String file, long line) {
+  /** A finite number from one field, or a {@link DataError} naming the file, line and column. */
+  public static double number(String text, String column, String file, long line) {
     String t = text.strip();
     if (t.isEmpty()) {
       throw new DataError(file, line, "empty value in column " + column);

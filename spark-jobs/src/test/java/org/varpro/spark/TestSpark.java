@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * The one SparkSession of the test JVM (local[2], no UI, 4 shuffle partitions, WARN), created on
  * first use and left running until the JVM exits (Spark's shutdown hook stops it).
  */
-final class TestSpark {
+public final class TestSpark {
   private TestSpark() {}
 
   private static final class Holder {
@@ -21,16 +21,16 @@ final class TestSpark {
         .getOrCreate();
   }
 
-  static SparkSession session() {
+  public static SparkSession session() {
     return Holder.SESSION;
   }
 
-  static JavaSparkContext context() {
+  public static JavaSparkContext context() {
     return JavaSparkContext.fromSparkContext(session().sparkContext());
   }
 
   /** A file of the repository (tests run in spark-jobs/, or at the root). */
-  static Path repoFile(String relative) {
+  public static Path repoFile(String relative) {
     Path p = Path.of("..", relative);
     return Files.exists(p) ? p : Path.of(relative);
   }
