@@ -111,9 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
       PdeBench.Report report;
       try {
         report = PdeBench.run(config, o);
-      } catch (IllegalArgumentException e) {
-        err.println("varpro: " + e.getMessage());
-        return 2;
+      } catch (Throwable t) {
+        return org.varpro.job.Failures.report(t, err, false);
       }
       out.println(report.table().render());
       if (json != null) {

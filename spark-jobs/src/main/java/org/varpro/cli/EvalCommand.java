@@ -78,9 +78,6 @@ public final class EvalCommand implements Callable<Integer> {
       out.flush();
       return Failures.OK;
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-        throw (VirtualMachineError) t;
-      }
       return Failures.report(t, spec.commandLine().getErr(), verbose);
     }
   }

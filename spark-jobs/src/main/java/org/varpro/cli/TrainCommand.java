@@ -80,9 +80,6 @@ public final class TrainCommand implements Callable<Integer> {
       out.flush();
       return Failures.OK;
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-        throw (VirtualMachineError) t;
-      }
       return Failures.report(t, spec.commandLine().getErr(), verbose);
     }
   }

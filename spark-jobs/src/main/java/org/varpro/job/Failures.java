@@ -44,8 +44,14 @@ public final class Failures {
     return null;
   }
 
-  /** Prints the message (and the stack trace when verbose) and returns the exit code. */
+  /**
+   * Prints the message (and the stack trace when verbose) and returns the exit code. Fatal VM
+   * errors other than OutOfMemoryError are rethrown: there is nothing to report them with.
+   */
   public static int report(Throwable t, PrintWriter err, boolean verbose) {
+    if (t instanceof VirtualMachineError fatal && !(t instanceof OutOfMemoryError)) {
+      throw fatal;
+    }
     RuntimeException user = userError(t);
     if (user != null) {
       err.println("varpro: " + oneLine(user.getMessage()));

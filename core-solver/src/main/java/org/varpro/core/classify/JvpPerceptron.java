@@ -13,8 +13,8 @@ import org.varpro.core.model.RowBlock;
  *
  * <p>It holds a {@link Perceptron} built from the same arguments and delegates to it for the
  * initial parameters and the reverse-mode products; the forward pass with tangents is
- * re-implemented here because the perceptron's internals are private. It mirrors the
- * perceptron's parameter layout (per layer W_l, out×in column-major, then b_l when biases are
+ * re-implemented here. It reads the perceptron's parameter layout
+ * (per layer W_l, out×in column-major, then b_l when biases are
  * on) and its features a = [s·h_L, 1] with s = α/√(last width), with the same BLAS calls and
  * activation code, so the features agree with the perceptron's bit for bit. Per layer:
  * <pre>
@@ -38,26 +38,18 @@ public final class JvpPerceptron implements TangentFeatureMap {
       double alpha, Initialization init, double boxLow, double boxHigh, double boxSlope) {
     this.perceptron = new Perceptron(widths, activation, bias, constantFeature, alpha, init,
         boxLow, boxHigh, boxSlope);
-    this.widths = widths.clone();
-    this.activation = activation;
-    this.bias = bias;
-    this.constantFeature = constantFeature;
-    this.outputScale = alpha / Math.sqrt(widths[widths.length - 1]);
-    int layers = widths.length - 1;
+    // The layout and the output scale are the perceptron's: read, never re-derived.
+    this.widths = perceptron.widths();
+    this.activation = perceptron.activation();
+    this.bias = perceptron.hasBias();
+    this.constantFeature = perceptron.hasConstantFeature();
+    this.outputScale = perceptron.outputScale();
+    int layers = this.widths.length - 1;
     weightOffset = new int[layers];
     biasOffset = new int[layers];
-    int off = 0;
     for (int l = 0; l < layers; l++) {
-      weightOffset[l] = off;
-      off += widths[l] * widths[l + 1];
-      biasOffset[l] = off;
-      if (bias) {
-        off += widths[l + 1];
-      }
-    }
-    if (off != perceptron.numParams()) {
-      throw new IllegalStateException("parameter layout differs from Perceptron's: " + off + " vs "
-          + perceptron.numParams());
+      weightOffset[l] = perceptron.weightOffset(l);
+      biasOffset[l] = perceptron.biasOffset(l);
     }
   }
 

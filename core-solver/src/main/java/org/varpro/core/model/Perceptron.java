@@ -96,6 +96,38 @@ public final class Perceptron implements FeatureMap {
     return widths.length - 1;
   }
 
+  /** Input dimension, then the hidden widths. */
+  public int[] widths() {
+    return widths.clone();
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  public boolean hasBias() {
+    return bias;
+  }
+
+  public boolean hasConstantFeature() {
+    return constantFeature;
+  }
+
+  /** s = α/√(last width): the factor of the hidden features. */
+  public double outputScale() {
+    return outputScale;
+  }
+
+  /** Where W_l (out×in, column-major) of hidden layer l (0-based) starts in θ. */
+  public int weightOffset(int layer) {
+    return weightOffset[layer];
+  }
+
+  /** Where b_l starts in θ (meaningful when {@link #hasBias()}). */
+  public int biasOffset(int layer) {
+    return biasOffset[layer];
+  }
+
   private int hiddenFeatures() {
     return widths[widths.length - 1];
   }

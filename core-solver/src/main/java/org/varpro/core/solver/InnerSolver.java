@@ -1,6 +1,5 @@
 package org.varpro.core.solver;
 
-import java.util.Arrays;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.linalg.Svd;
 import org.varpro.core.stats.AugmentedStats;
@@ -169,9 +168,5 @@ public final class InnerSolver {
       s += v * v;
     }
     return s;
-  }
-
-  static double[] copyOf(double[] a) {
-    return Arrays.copyOf(a, a.length);
   }
 }
