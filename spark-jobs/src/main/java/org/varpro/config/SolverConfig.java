@@ -17,7 +17,7 @@ public final class SolverConfig {
       "gradient-tolerance", "loss-tolerance", "relative-tolerance", "max-rejections", "lambda",
       "lambda-factor", "lambda-floor", "hessian", "statistics", "step", "damping",
       "diagonal-scaling", "tau", "residual-kappa", "residual-exponent", "principal-angles",
-      "validation-every", "validation-patience");
+      "validation-every", "validation-patience", "resample-every");
 
   private SolverConfig() {}
 
@@ -61,6 +61,9 @@ public final class SolverConfig {
     }
     if (root.hasPath(p + ".validation-every")) {
       o.validationEvery = StrictConfig.getInt(root, p + ".validation-every");
+    }
+    if (root.hasPath(p + ".resample-every")) {
+      o.resampleEvery = StrictConfig.getInt(root, p + ".resample-every");
     }
     if (root.hasPath(p + ".validation-patience")) {
       o.validationPatience = StrictConfig.getInt(root, p + ".validation-patience");

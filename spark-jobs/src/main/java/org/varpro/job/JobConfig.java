@@ -184,6 +184,11 @@ public final class JobConfig {
           throw new ConfigError(s, "applies only to PDE problems (a pde section)" + StrictConfig.where(root, s));
         }
       }
+      String resample = "solver.resample-every";
+      if (root.hasPath(resample) && !root.getValue(resample).unwrapped().equals(0)) {
+        throw new ConfigError(resample, "applies only to PDE problems, whose points can be redrawn; data rows "
+            + "are fixed" + StrictConfig.where(root, resample));
+      }
     }
     String p = "job";
     StrictConfig.requireOnly(root, p, JOB_KEYS);

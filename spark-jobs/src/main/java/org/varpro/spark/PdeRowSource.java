@@ -44,6 +44,7 @@ public final class PdeRowSource {
       throw new IllegalArgumentException(map.describe() + " has " + map.inputDim()
           + " inputs, the PDE has " + problem.pde().dim() + " variables");
     }
-    return SparkEvaluator.create(blocks(sc, problem, partitions), map);
+    return SparkEvaluator.create(blocks(sc, problem, partitions), map)
+        .redrawable(r -> blocks(sc, problem.round(r), partitions));
   }
 }

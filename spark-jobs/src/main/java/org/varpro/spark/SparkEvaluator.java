@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -61,6 +62,10 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
   private int trial;
   private long passes;
   private boolean closed;
+  /** Round r → the (uncached) blocks of round r, or null when the rows are fixed. */
+  private IntFunction<JavaRDD<RowBlock>> rounds;
+  /** The evaluator over the next round's rows, once {@link #redraw} made it; closed with this. */
+  private SparkEvaluator successor;
 
   private SparkEvaluator(JavaRDD<RowBlock> blocks, FeatureMap map, int outputs, long rows, boolean ownsCache) {
     this.sc = JavaSparkContext.fromSparkContext(blocks.context());
@@ -143,6 +148,42 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     this.driverMergeLimit = driverLimit;
     this.fanout = fanout;
     return this;
+  }
+
+  /**
+   * Lets {@link #redraw} build the rows of round r from {@code rounds.apply(r)} (PDE points drawn
+   * in the partitions from a seed derived from the round).
+   */
+  public SparkEvaluator redrawable(IntFunction<JavaRDD<RowBlock>> rounds) {
+    this.rounds = rounds;
+    return this;
+  }
+
+  @Override
+  public boolean canRedraw() {
+    return rounds != null;
+  }
+
+  /**
+   * Caches round {@code round}'s rows in a new evaluator with the same merge settings and pass
+   * counters, and releases this one's rows. Closing the first evaluator closes its successors.
+   */
+  @Override
+  public SparkEvaluator redraw(int round) {
+    if (rounds == null) {
+      return (SparkEvaluator) Evaluator.super.redraw(round);
+    }
+    SparkEvaluator next = create(rounds.apply(round), map);
+    next.rounds = rounds;
+    next.driverMergeLimit = driverMergeLimit;
+    next.fanout = fanout;
+    next.iteration = iteration;
+    next.passes = passes;
+    if (ownsCache) {
+      blocks.unpersist(false);
+    }
+    successor = next;
+    return next;
   }
 
   @Override
@@ -262,6 +303,9 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     mapBroadcast.destroy();
     if (ownsCache) {
       blocks.unpersist(false);
+    }
+    if (successor != null) {
+      successor.close();
     }
   }
 

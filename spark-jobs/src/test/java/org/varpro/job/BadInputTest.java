@@ -115,6 +115,19 @@ class BadInputTest {
   }
 
   @Test
+  void resamplingFixedDataRows() throws IOException {
+    Path data = csv("data.csv", "a,b,y", "0.1,0.2,0.3", "0.4,0.5,0.6", "0.7,0.8,0.9");
+    String m = failsWithBadInput(tabularConfig(data), "--set", "solver.resample-every=5");
+    assertTrue(m.startsWith("varpro: solver.resample-every: applies only to PDE problems"), m);
+  }
+
+  @Test
+  void negativeResampleInterval() throws IOException {
+    String m = failsWithBadInput(heat, "--set", "solver.resample-every=-1");
+    assertTrue(m.startsWith("varpro: solver.resample-every: must be >= 0"), m);
+  }
+
+  @Test
   void impossibleSetting() throws IOException {
     String m = failsWithBadInput(heat, "--set", "model.hidden=[-3]");
     assertTrue(m.startsWith("varpro: model.hidden: widths must be positive integers"), m);

@@ -206,12 +206,36 @@ public final class PdeProblem implements Serializable {
       testSampler = TensorGrid.uniform(box, b.testGrid, TensorGrid.Nodes.ENDPOINTS);
     }
 
+    Counts counts = countRows();
+    faceCounts = counts.faceCounts;
+    rowCounts = counts.rowCounts;
+    rowWeights = counts.rowWeights;
+  }
+
+  /** The same problem with its points drawn from another seed. */
+  private PdeProblem(PdeProblem base, long seed) {
+    this.pde = base.pde;
+    this.seed = seed;
+    this.interiorSampler = base.interiorSampler;
+    this.boundarySampler = base.boundarySampler;
+    this.testSampler = base.testSampler;
+    this.weights = base.weights;
+    this.blockRows = base.blockRows;
+    Counts counts = countRows();
+    faceCounts = counts.faceCounts;
+    rowCounts = counts.rowCounts;
+    rowWeights = counts.rowWeights;
+  }
+
+  private record Counts(int[] faceCounts, long[] rowCounts, double[] rowWeights) {}
+
+  /** Points per face (they may depend on the seed), rows per group and the group weights. */
+  private Counts countRows() {
     long interiorRows = interiorSampler.size();
     long boundaryRows = 0;
     long initialRows = 0;
-    faceCounts = boundarySampler == null ? new int[0] : boundarySampler.faceCounts(boundarySeed());
+    int[] counts = boundarySampler == null ? new int[0] : boundarySampler.faceCounts(boundarySeed());
     if (boundarySampler != null) {
-      int[] counts = faceCounts;
       List<Face> sampled = boundarySampler.faces();
       for (int f = 0; f < sampled.size(); f++) {
         long r = (long) counts[f] * pde.rowsPerPoint(sampled.get(f));
@@ -222,8 +246,20 @@ public final class PdeProblem implements Serializable {
         }
       }
     }
-    rowCounts = new long[] {interiorRows, boundaryRows, initialRows};
-    rowWeights = weights.resolve(interiorRows, boundaryRows, initialRows);
+    return new Counts(counts, new long[] {interiorRows, boundaryRows, initialRows},
+        weights.resolve(interiorRows, boundaryRows, initialRows));
+  }
+
+  /**
+   * Round r of the collocation points: the same samplers, counts and weights, points drawn from
+   * a seed derived from (seed, r). Round 0 is this problem. Used to redraw the points during a
+   * solve ({@link org.varpro.core.solver.SolverOptions#resampleEvery}).
+   */
+  public PdeProblem round(int r) {
+    if (r < 0) {
+      throw new IllegalArgumentException("round must be >= 0, got " + r);
+    }
+    return r == 0 ? this : new PdeProblem(this, Hash.mix(seed, 0x5EED_0000L + r));
   }
 
   public static Builder builder(LinearPde pde) {
@@ -429,9 +465,9 @@ public final class PdeProblem implements Serializable {
     return trainingRows().all();
   }
 
-  /** A single-process evaluator over all training rows. */
+  /** A single-process evaluator over all training rows; it can redraw them by {@link #round}. */
   public LocalEvaluator localEvaluator(FeatureMap map) {
-    return new LocalEvaluator(map, trainingBlocks());
+    return LocalEvaluator.redrawable(map, r -> round(r).trainingBlocks());
   }
 
   private RowBlock[] split(RowBlock rows) {

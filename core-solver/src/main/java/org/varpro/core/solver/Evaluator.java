@@ -27,4 +27,21 @@ public interface Evaluator {
    */
   JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
       StatsKind kind, boolean golubPereyra);
+
+  /**
+   * Whether {@link #redraw} can draw fresh rows (PDE collocation points regenerated from the
+   * problem's seed and a round number). Fixed data sets cannot.
+   */
+  default boolean canRedraw() {
+    return false;
+  }
+
+  /**
+   * An evaluator over round {@code round} of freshly drawn rows (same counts and weights, new
+   * points); round 0 is the original rows. The evaluator it is called on is not used again, so
+   * it may release its rows.
+   */
+  default Evaluator redraw(int round) {
+    throw new UnsupportedOperationException("these rows are fixed data and cannot be redrawn");
+  }
 }

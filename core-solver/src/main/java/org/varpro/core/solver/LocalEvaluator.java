@@ -1,5 +1,6 @@
 package org.varpro.core.solver;
 
+import java.util.function.IntFunction;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.stats.JacobianStats;
@@ -12,6 +13,8 @@ public final class LocalEvaluator implements Evaluator {
   private final RowBlock[] blocks;
   private final int outputs;
   private final long rows;
+  /** Round r → the rows of round r, or null when the rows are fixed. */
+  private IntFunction<RowBlock[]> rounds;
 
   public LocalEvaluator(FeatureMap map, RowBlock... blocks) {
     if (blocks.length == 0) {
@@ -33,6 +36,31 @@ public final class LocalEvaluator implements Evaluator {
       r += b.rows;
     }
     this.rows = r;
+  }
+
+  /**
+   * An evaluator over round 0 of rows that can be redrawn: {@code rounds.apply(r)} gives the
+   * blocks of round r (a pure function of r, so runs stay reproducible).
+   */
+  public static LocalEvaluator redrawable(FeatureMap map, IntFunction<RowBlock[]> rounds) {
+    LocalEvaluator e = new LocalEvaluator(map, rounds.apply(0));
+    e.rounds = rounds;
+    return e;
+  }
+
+  @Override
+  public boolean canRedraw() {
+    return rounds != null;
+  }
+
+  @Override
+  public LocalEvaluator redraw(int round) {
+    if (rounds == null) {
+      return (LocalEvaluator) Evaluator.super.redraw(round);
+    }
+    LocalEvaluator e = new LocalEvaluator(map, rounds.apply(round));
+    e.rounds = rounds;
+    return e;
   }
 
   /** Splits one block of rows into blocks of at most {@code blockRows}. */

@@ -43,6 +43,13 @@ public final class SolverOptions implements Serializable {
   public boolean principalAngles = true;
   /** With a {@link Validation}: score every this many iterations (0: never). */
   public int validationEvery = 0;
+  /**
+   * Draw fresh rows (new collocation points, {@link Evaluator#redraw}) every this many
+   * iterations; 0 keeps the rows fixed. With more hidden parameters than rows the network can
+   * interpolate a fixed point set and the error between the points stalls; points redrawn from
+   * the same distribution keep every step honest about the whole domain.
+   */
+  public int resampleEvery = 0;
   /** Stop after this many scores in a row without improvement (0: never stop early). */
   public int validationPatience = 0;
 
@@ -68,6 +75,7 @@ public final class SolverOptions implements Serializable {
     o.principalAngles = principalAngles;
     o.validationEvery = validationEvery;
     o.validationPatience = validationPatience;
+    o.resampleEvery = resampleEvery;
     return o;
   }
 
@@ -83,6 +91,7 @@ public final class SolverOptions implements Serializable {
     require(maxRejections > 0, "max-rejections must be > 0");
     require(statistics != StatsKind.ROWS, "statistics must be qr or gram");
     require(validationEvery >= 0, "validation-every must be >= 0");
+    require(resampleEvery >= 0, "resample-every must be >= 0");
     require(validationPatience >= 0, "validation-patience must be >= 0");
   }
 

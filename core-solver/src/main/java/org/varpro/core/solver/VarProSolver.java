@@ -48,6 +48,10 @@ public final class VarProSolver {
     if (theta0.length != p) {
       throw new IllegalArgumentException("initial parameters have length " + theta0.length + ", expected " + p);
     }
+    if (options.resampleEvery > 0 && !evaluator.canRedraw()) {
+      throw new IllegalArgumentException("resample-every needs rows that can be redrawn (PDE collocation points); "
+          + "these rows are fixed data");
+    }
     StepMethod method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics);
     StatsKind pass2 = method.statistics();
     StatsKind pass1 = options.statistics;
@@ -173,6 +177,16 @@ public final class VarProSolver {
             && best.misses >= options.validationPatience) {
           reason = StopReason.VALIDATION;
         }
+      }
+      if (reason == StopReason.MAX_ITERATIONS && options.resampleEvery > 0
+          && iteration % options.resampleEvery == 0 && iteration < options.maxIterations) {
+        // Fresh rows: the loss, C(θ) and the next step all refer to the new points; μ and λ
+        // carry over, and the subspace angle is not compared across different rows.
+        evaluator = evaluator.redraw(iteration / options.resampleEvery);
+        projection = evaluator.project(theta, pass1);
+        inner = InnerSolver.solve(projection, lambda);
+        previousTheta = null;
+        slowSteps = 0;
       }
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
