@@ -65,7 +65,6 @@ public final class PdeConfig {
     return parseProblem(ConfigFactory.parseFile(file.toFile()).resolve());
   }
 
-  /** The problem from the {@code pde}, {@code points} and {@code weights} sections of a root config. */
   /**
    * The held-out collocation rows for {@code solver.validation-every}: the same PDE, counts and
    * weights with uniform random points from a seed derived from {@code points.seed} (uniform even
@@ -81,6 +80,7 @@ public final class PdeConfig {
     return parseProblem(held);
   }
 
+  /** The problem from the {@code pde}, {@code points} and {@code weights} sections of a root config. */
   public static PdeProblem parseProblem(Config root) {
     root = root.resolve();
     LinearPde pde = parsePde(root);
