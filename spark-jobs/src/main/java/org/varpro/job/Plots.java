@@ -22,8 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.varpro.core.pde.PointSet;
 import org.varpro.core.solver.IterationRecord;
 
-/** The PNG plots of a run, drawn with XChart (headless). */
-final class Plots {
+/** The PNG plots of a run (and of a sweep), drawn with XChart (headless). */
+public final class Plots {
   static final int WIDTH = 800;
   static final int HEIGHT = 600;
   /** Heat maps are drawn on at most this many nodes per side (every s-th grid node). */
@@ -188,6 +188,70 @@ final class Plots {
       out.add(show ? String.format(Locale.ROOT, "%.3g", coords[keep[s]]) : "\u200b".repeat(s + 1));
     }
     return out;
+  }
+
+  /**
+   * A sweep plot: a metric (log scale when every value is positive) against one varied key, one
+   * point per configuration. Numeric keys on a numeric axis (log scale when positive and spread
+   * over two decades or more); other values (activations, lists) as categories in order of first
+   * appearance. Non-finite metric values are left out.
+   *
+   * @param x the key's value per configuration (Number, String, or null: left out)
+   */
+  public static Path againstKey(Path file, String title, String key, List<Object> x, String metric, double[] y)
+      throws IOException {
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    List<String> categories = new ArrayList<>();
+    boolean numeric = x.stream().allMatch(v -> v == null || v instanceof Number);
+    for (int i = 0; i < x.size(); i++) {
+      Object v = x.get(i);
+      if (v == null || !Double.isFinite(y[i])) {
+        continue;
+      }
+      double xv;
+      if (numeric) {
+        xv = ((Number) v).doubleValue();
+      } else {
+        String label = String.valueOf(v);
+        if (!categories.contains(label)) {
+          categories.add(label);
+        }
+        xv = categories.indexOf(label);
+      }
+      xs.add(xv);
+      ys.add(y[i]);
+    }
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(key)
+        .yAxisTitle(metric).build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(7);
+    chart.getStyler().setLegendVisible(false);
+    if (xs.isEmpty()) {
+      chart.addSeries("no finite values", new double[] {0}, new double[] {0});
+    } else {
+      boolean positiveY = ys.stream().allMatch(v -> v > 0);
+      chart.getStyler().setYAxisLogarithmic(positiveY);
+      chart.getStyler().setYAxisDecimalPattern("0.##E0");
+      double lo = xs.stream().mapToDouble(Double::doubleValue).min().orElse(1);
+      double hi = xs.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+      if (numeric && lo > 0 && hi >= 100 * lo) {
+        chart.getStyler().setXAxisLogarithmic(true);
+      }
+      if (!numeric) {
+        chart.getStyler().setXAxisMin(-0.5);
+        chart.getStyler().setXAxisMax(categories.size() - 0.5);
+        chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(20, WIDTH / (categories.size() + 1)));
+        chart.setCustomXAxisTickLabelsFormatter(v -> {
+          long k = Math.round(v);
+          return Math.abs(v - k) < 1e-9 && k >= 0 && k < categories.size() ? categories.get((int) k) : "";
+        });
+      }
+      XYSeries s = chart.addSeries(metric, xs, ys);
+      s.setMarker(SeriesMarkers.CIRCLE);
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
   }
 
   /** predicted-vs-true.png: a scatter of the predictions against the targets, with y = x. */
