@@ -106,16 +106,7 @@ public final class SweepJob {
           base.logLevel(), log)) {
         log.println("varpro: " + Lapack.describe() + " on the driver; OPENBLAS_NUM_THREADS="
             + System.getenv("OPENBLAS_NUM_THREADS"));
-        Map<String, LocalFit.TabularRows> tabular = new LinkedHashMap<>();
-        try (QuietLogs quiet = QuietLogs.unless(o.verbose)) {
-          for (Configuration c : pending) {
-            JobConfig job = taskJob(c);
-            String key = LocalFit.dataKey(job);
-            if (key != null && !tabular.containsKey(key)) {
-              tabular.put(key, LocalFit.loadTabular(spark.spark, job));
-            }
-          }
-        }
+        Map<String, LocalFit.TabularRows> tabular = loadTabular(spark.spark, pending, o.verbose);
         SweepRunner.run(spark.sc, pending, tabular, (c, row) -> {
           folder.writeRow(c, row);
           rows.put(c.hash(), row);
@@ -136,12 +127,31 @@ public final class SweepJob {
   }
 
   /** The configurations with distinct hashes (first occurrence), in index order. */
-  static List<Configuration> distinct(List<Configuration> configurations) {
+  public static List<Configuration> distinct(List<Configuration> configurations) {
     Map<String, Configuration> byHash = new LinkedHashMap<>();
     for (Configuration c : configurations) {
       byHash.putIfAbsent(c.hash(), c);
     }
     return new ArrayList<>(byHash.values());
+  }
+
+  /**
+   * The rows of the tabular configurations among {@code configurations}, read on the driver once
+   * per distinct data setting ({@link LocalFit#dataKey}); empty for the other kinds.
+   */
+  public static Map<String, LocalFit.TabularRows> loadTabular(org.apache.spark.sql.SparkSession spark,
+      List<Configuration> configurations, boolean verbose) {
+    Map<String, LocalFit.TabularRows> tabular = new LinkedHashMap<>();
+    try (QuietLogs quiet = QuietLogs.unless(verbose)) {
+      for (Configuration c : configurations) {
+        JobConfig job = taskJob(c);
+        String key = LocalFit.dataKey(job);
+        if (key != null && !tabular.containsKey(key)) {
+          tabular.put(key, LocalFit.loadTabular(spark, job));
+        }
+      }
+    }
+    return tabular;
   }
 
   /** The run configuration a task parses (for the driver's own look at it). */
