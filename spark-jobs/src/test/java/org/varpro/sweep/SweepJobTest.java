@@ -47,7 +47,6 @@ class SweepJobTest {
       ]
       best = 3
       """;
-  static final List<String> TIMING_COLUMNS = List.of("solver_seconds", "wall_seconds", "executor");
 
   @TempDir
   Path tmp;
@@ -66,61 +65,6 @@ class SweepJobTest {
     return SweepJob.run(o);
   }
 
-  static List<Map<String, String>> csv(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    List<String> header = splitCsv(lines.get(0));
-    List<Map<String, String>> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      List<String> cells = splitCsv(line);
-      assertEquals(header.size(), cells.size(), line);
-      Map<String, String> row = new LinkedHashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        row.put(header.get(i), cells.get(i));
-      }
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  /** RFC 4180 fields of one line (the table has no line breaks inside fields). */
-  static List<String> splitCsv(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cell.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(ch);
-      }
-    }
-    out.add(cell.toString());
-    return out;
-  }
-
-  static List<Map<String, String>> withoutTiming(List<Map<String, String>> rows) {
-    List<Map<String, String>> out = new ArrayList<>();
-    for (Map<String, String> r : rows) {
-      Map<String, String> m = new LinkedHashMap<>(r);
-      TIMING_COLUMNS.forEach(m::remove);
-      out.add(m);
-    }
-    return out;
-  }
-
   @Test
   void badCasesAreMarkedTheBestMatchesTrainAndARerunResumes() throws IOException {
     Path config = SweepFixtures.heatSweep(tmp, "small", SECTION);
@@ -132,7 +76,7 @@ class SweepJobTest {
     assertEquals(0, r.reused());
 
     // The table: 11 rows in index order, the three bad cases marked, the others ok.
-    List<Map<String, String>> rows = csv(out.resolve("results.csv"));
+    List<Map<String, String>> rows = SweepTables.csv(out.resolve("results.csv"));
     assertEquals(11, rows.size());
     for (int i = 0; i < 11; i++) {
       Map<String, String> row = rows.get(i);
@@ -233,12 +177,12 @@ class SweepJobTest {
       assertArrayEquals(e.getValue(), Files.readAllBytes(e.getKey()), "rerun touched " + e.getKey());
     }
     assertFalse(Files.exists(rowsDir.resolve(".deadbeef.json.tmp-123.json")), "leftover temporary file");
-    assertEquals(withoutTiming(rows), withoutTiming(csv(out.resolve("results.csv"))));
+    assertEquals(SweepTables.withoutTiming(rows), SweepTables.withoutTiming(SweepTables.csv(out.resolve("results.csv"))));
 
     // Nothing left to do: no configuration runs, the same table.
     SweepJob.Result third = sweep(config, out, new StringWriter());
     assertEquals(0, third.ran());
-    assertEquals(withoutTiming(rows), withoutTiming(csv(out.resolve("results.csv"))));
+    assertEquals(SweepTables.withoutTiming(rows), SweepTables.withoutTiming(SweepTables.csv(out.resolve("results.csv"))));
   }
 
   record Run(int code, String out, String err) {}
