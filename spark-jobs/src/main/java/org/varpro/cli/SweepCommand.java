@@ -100,7 +100,8 @@ public final class SweepCommand implements Callable<Integer> {
         for (Object b : list) {
           Map<?, ?> m = (Map<?, ?>) b;
           out.println(String.format(java.util.Locale.ROOT, "  #%s  %s %.6e  %s", m.get("index"), metric,
-              ((Number) m.get(metric)).doubleValue(), m.get("overrides")));
+              ((Number) m.get(metric)).doubleValue(),
+              String.join(" ", ((List<?>) m.get("overrides")).stream().map(String::valueOf).toList())));
         }
       }
       if (s.get("train_command") != null) {

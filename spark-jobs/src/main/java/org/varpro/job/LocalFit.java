@@ -14,6 +14,7 @@ import org.varpro.core.pde.PdeErrors;
 import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.pde.PdeValidation;
 import org.varpro.core.solver.Evaluator;
+import org.varpro.core.solver.ForwardingEvaluator;
 import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
@@ -171,33 +172,18 @@ public final class LocalFit {
 
   /** The evaluator with {@code checkpoint} run before every pass. */
   private static Evaluator checked(Evaluator inner, Runnable checkpoint) {
-    return new Evaluator() {
-      @Override
-      public FeatureMap featureMap() {
-        return inner.featureMap();
-      }
-
-      @Override
-      public int outputs() {
-        return inner.outputs();
-      }
-
-      @Override
-      public long rows() {
-        return inner.rows();
-      }
-
+    return new ForwardingEvaluator(inner) {
       @Override
       public ProjectionStats project(double[] theta, StatsKind kind) {
         checkpoint.run();
-        return inner.project(theta, kind);
+        return super.project(theta, kind);
       }
 
       @Override
       public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
           StatsKind kind, boolean golubPereyra) {
         checkpoint.run();
-        return inner.jacobian(theta, c, lambda, thetaPrevious, kind, golubPereyra);
+        return super.jacobian(theta, c, lambda, thetaPrevious, kind, golubPereyra);
       }
     };
   }

@@ -156,12 +156,16 @@ final class SweepFolder {
 
   /** Writes rows/HASH.json atomically. */
   void writeRow(Configuration c, SweepRow row) {
+    writeJson(rows().resolve(row.hash() + ".json"), row.toMap(c));
+  }
+
+  /** Writes a JSON document (indented) atomically. */
+  static void writeJson(Path target, Object document) {
     try {
-      write(rows().resolve(row.hash() + ".json"),
-          tmp -> Files.writeString(tmp, SweepRow.JSON.writerWithDefaultPrettyPrinter()
-              .writeValueAsString(row.toMap(c)) + "\n"));
+      write(target, tmp -> Files.writeString(tmp,
+          SweepRow.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the row of configuration #" + c.index() + ": " + e, e);
+      throw new UncheckedIOException("cannot write " + target + ": " + e, e);
     }
   }
 

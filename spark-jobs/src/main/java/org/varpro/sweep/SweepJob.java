@@ -79,7 +79,8 @@ public final class SweepJob {
     }
     String outputKey = o.output != null ? "--output" : "sweep.output";
     SweepFolder folder = SweepFolder.open(sweep.output(), o.restart, outputKey);
-    writeMarker(folder, sweep, columns, configurations);
+    SweepFolder.writeJson(folder.dir().resolve(SweepFolder.MARKER), SweepSummary.header(sweep, columns,
+        configurations.size()));
 
     Map<String, SweepRow> rows = new ConcurrentHashMap<>();
     Map<String, SweepRow> earlier = folder.finishedRows();
@@ -159,22 +160,6 @@ public final class SweepJob {
     return JobConfig.parse(com.typesafe.config.ConfigFactory.parseString(c.json()), null, Path.of("sweep-task"), null);
   }
 
-  private static void writeMarker(SweepFolder folder, SweepConfig sweep, List<String> columns,
-      List<Configuration> configurations) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", sweep.name());
-    m.put("config", sweep.file().toString());
-    m.put("overrides", sweep.overrides());
-    m.put("keys", columns);
-    m.put("configurations", configurations.size());
-    try {
-      SweepFolder.write(folder.dir().resolve(SweepFolder.MARKER),
-          tmp -> Files.writeString(tmp, SweepRow.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + SweepFolder.MARKER + ": " + e, e);
-    }
-  }
-
   private static Result consolidate(SweepConfig sweep, SweepFolder folder, List<String> columns,
       List<String> metricNames, List<Configuration> configurations, Map<String, SweepRow> rows, int ran, int reused,
       double seconds, PrintWriter log) {
@@ -192,8 +177,7 @@ public final class SweepJob {
       files.addAll(SweepSummary.plots(dir, sweep.name(), columns, ranked.get(0), entries));
       Map<String, Object> summary = SweepSummary.summary(sweep, columns, metricNames, entries, ran, reused, seconds,
           files);
-      SweepFolder.write(dir.resolve("summary.json"), tmp -> Files.writeString(tmp,
-          SweepRow.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n"));
+      SweepFolder.writeJson(dir.resolve("summary.json"), summary);
       log.println("varpro: sweep " + sweep.name() + " done: " + configurations.size() + " configurations ("
           + SweepSummary.describeCounts((Map<?, ?>) summary.get("status")) + "), " + ran + " run now, " + reused + " reused, " + Progress.duration(seconds)
           + "; wrote " + dir);

@@ -79,15 +79,21 @@ final class SweepSummary {
     return s.matches("[A-Za-z0-9._=+,:/@-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
-  /** The summary document (summary.json); {@code files} lists the plots written. */
-  static Map<String, Object> summary(SweepConfig sweep, List<String> columns, List<String> metricNames,
-      List<Entry> entries, int ran, int reused, double wallSeconds, List<String> files) {
+  /** What the sweep is: sweep.json, and the head of summary.json. */
+  static Map<String, Object> header(SweepConfig sweep, List<String> columns, int configurations) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", sweep.name());
     m.put("config", sweep.file().toString());
     m.put("overrides", sweep.overrides());
     m.put("keys", columns);
-    m.put("configurations", entries.size());
+    m.put("configurations", configurations);
+    return m;
+  }
+
+  /** The summary document (summary.json); {@code files} lists the plots written. */
+  static Map<String, Object> summary(SweepConfig sweep, List<String> columns, List<String> metricNames,
+      List<Entry> entries, int ran, int reused, double wallSeconds, List<String> files) {
+    Map<String, Object> m = header(sweep, columns, entries.size());
     m.put("distinct_configurations", entries.stream().map(e -> e.configuration().hash()).distinct().count());
     m.put("status", counts(entries));
     m.put("ran", ran);
