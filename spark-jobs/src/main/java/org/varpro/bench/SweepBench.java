@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.job.LocalFit;
-import org.varpro.spark.SparkSessions;
+import org.varpro.job.SparkHandle;
 import org.varpro.sweep.Configuration;
 import org.varpro.sweep.SweepConfig;
 import org.varpro.sweep.SweepJob;
@@ -23,8 +22,8 @@ import org.varpro.sweep.SweepTask;
  * Sweep throughput: the configurations of a sweep run one after another in one thread (the
  * driver's, no Spark), then as one Spark job with one task per configuration, timed the same
  * way (from the first configuration to the last row; the Spark session is up before either).
- * Before the timed runs, the first {@code warmup} configurations run once untimed so that both
- * timed runs find the JIT warm. The two runs must give the same rows (status, loss, metrics and
+ * Before the timed runs, the first {@code warmup} configurations run once untimed, serially and
+ * as a Spark job, so that both timed runs find the JIT (and Spark's scheduler) warm. The two runs must give the same rows (status, loss, metrics and
  * iterations, bit for bit): the report says whether they did.
  */
 public final class SweepBench {
@@ -36,6 +35,8 @@ public final class SweepBench {
     public String master = "local[2]";
     public int warmup = 1;
     public Consumer<String> progress = s -> {};
+    /** Spark's session line. */
+    public java.io.PrintWriter log = new java.io.PrintWriter(System.err, true);
   }
 
   /** The figures. */
@@ -63,18 +64,24 @@ public final class SweepBench {
   public static Report run(Options o) {
     SweepConfig sweep = SweepConfig.load(o.config, o.overrides, null);
     List<Configuration> configurations = SweepJob.distinct(sweep.configurations());
-    SparkSession spark = SparkSessions.builder("varpro-bench-sweep").master(o.master).ui(false).logLevel("WARN")
-        .getOrCreate();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Map<String, LocalFit.TabularRows> tabular = SweepJob.loadTabular(spark, configurations, false);
+    try (SparkHandle spark = SparkHandle.open("varpro bench sweep", o.master, false, "WARN", o.log)) {
+      return run(o, configurations, spark.sc, SweepJob.loadTabular(spark.spark, configurations, false));
+    }
+  }
+
+  private static Report run(Options o, List<Configuration> configurations, JavaSparkContext sc,
+      Map<String, LocalFit.TabularRows> tabular) {
     int slots = sc.defaultParallelism();
     o.progress.accept("bench sweep: " + configurations.size() + " configurations of " + o.config + "; "
         + Lapack.describe() + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS") + "; Spark master "
         + sc.master() + " (" + slots + " task slots)");
 
-    for (int i = 0; i < Math.min(o.warmup, configurations.size()); i++) {
-      SweepTask.run(configurations.get(i), tabular::get, () -> {}, SweepTask.SERIAL);
+    List<Configuration> warmup = configurations.subList(0, Math.min(o.warmup, configurations.size()));
+    for (Configuration c : warmup) {
+      SweepTask.run(c, tabular::get, () -> {}, SweepTask.SERIAL);
     }
+    // Spark's first job loads its scheduling classes: not part of the sweep's throughput.
+    SweepRunner.run(sc, warmup, tabular, (c, row) -> {});
     o.progress.accept("bench sweep: warm-up done (" + Math.min(o.warmup, configurations.size())
         + " configurations); serial run in one thread ...");
     Map<String, SweepRow> serial = new LinkedHashMap<>();

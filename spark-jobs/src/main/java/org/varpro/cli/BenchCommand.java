@@ -281,6 +281,7 @@ public final class BenchCommand implements Callable<Integer> {
       o.overrides = List.copyOf(overrides);
       o.master = master;
       o.warmup = warmup;
+      o.log = err;
       o.progress = line -> {
         err.println(line);
         err.flush();

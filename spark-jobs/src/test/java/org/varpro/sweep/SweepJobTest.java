@@ -3,6 +3,7 @@ package org.varpro.sweep;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +184,49 @@ class SweepJobTest {
     SweepJob.Result third = sweep(config, out, new StringWriter());
     assertEquals(0, third.ran());
     assertEquals(SweepTables.withoutTiming(rows), SweepTables.withoutTiming(SweepTables.csv(out.resolve("results.csv"))));
+  }
+
+  /**
+   * A tabular sweep: the rows are read once per data setting on the driver and broadcast (two
+   * settings here: two validation splits); the best configuration's validation error equals
+   * its train run's.
+   */
+  @Test
+  void tabularSweepMatchesTrain() throws IOException {
+    Path diabetes = TestSpark.repoFile("conf/diabetes.conf").toAbsolutePath().normalize();
+    Path config = tmp.resolve("diabetes-sweep.conf");
+    Files.writeString(config, "include file(\"" + diabetes + "\")\n"
+        + "data { path = \"" + TestSpark.repoFile("data/diabetes_data_raw.csv.gz").toAbsolutePath() + "\"\n"
+        + "  label-path = \"" + TestSpark.repoFile("data/diabetes_target.csv.gz").toAbsolutePath() + "\" }\n"
+        + "solver { max-iterations = 5, principal-angles = false }\n"
+        + "sweep { grid = [ { key = model.hidden, values = [[4], [8]] }, { key = data.seed, values = [1, 2] } ] }\n");
+    Path out = tmp.resolve("runs/diabetes");
+    StringWriter log = new StringWriter();
+    SweepJob.Result r = sweep(config, out, log);
+    assertEquals(4, r.ran());
+    List<Map<String, String>> rows = SweepTables.csv(out.resolve("results.csv"));
+    assertEquals(4, rows.size());
+    for (Map<String, String> row : rows) {
+      assertEquals("ok", row.get("status"), row.toString());
+      assertTrue(Double.parseDouble(row.get("validation_relative_error")) < 1, row.toString());
+    }
+    assertNotEquals(rows.get(0).get("validation_relative_error"), rows.get(1).get("validation_relative_error"),
+        "another split, another validation error");
+    Map<?, ?> summary = SweepRow.JSON.readValue(out.resolve("summary.json").toFile(), Map.class);
+    assertEquals("validation_relative_error", summary.get("main_metric"));
+    Map<?, ?> top = (Map<?, ?>) ((List<?>) ((Map<?, ?>) summary.get("best")).get("validation_relative_error")).get(0);
+    TrainJob.Options t = new TrainJob.Options();
+    t.config = config;
+    t.overrides = ((List<?>) top.get("overrides")).stream().map(String::valueOf).toList();
+    t.output = tmp.resolve("runs/diabetes-train");
+    t.log = new PrintWriter(new StringWriter(), true);
+    TrainJob.Result train = TrainJob.run(t);
+    Map<String, String> best = rows.get((Integer) top.get("index"));
+    assertEquals((Double) train.summary().get("validation_relative_error"),
+        Double.parseDouble(best.get("validation_relative_error")), 0.0);
+    assertEquals((Double) train.summary().get("training_relative_error"),
+        Double.parseDouble(best.get("training_relative_error")), 0.0);
+    assertEquals(train.solver().loss(), Double.parseDouble(best.get("loss")), 0.0);
   }
 
   record Run(int code, String out, String err) {}
