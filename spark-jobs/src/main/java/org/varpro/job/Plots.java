@@ -193,62 +193,54 @@ public final class Plots {
   /**
    * A sweep plot: a metric (log scale when every value is positive) against one varied key, one
    * point per configuration. Numeric keys on a numeric axis (log scale when positive and spread
-   * over two decades or more); other values (activations, lists) as categories in order of first
-   * appearance. Non-finite metric values are left out.
+   * over two decades or more); other values (activations, lists) as categories at 0, 1, 2, … in
+   * order of first appearance, one series (and legend entry) per category. Non-finite metric
+   * values are left out.
    *
    * @param x the key's value per configuration (Number, String, or null: left out)
    */
   public static Path againstKey(Path file, String title, String key, List<Object> x, String metric, double[] y)
       throws IOException {
-    List<Double> xs = new ArrayList<>();
-    List<Double> ys = new ArrayList<>();
-    List<String> categories = new ArrayList<>();
     boolean numeric = x.stream().allMatch(v -> v == null || v instanceof Number);
+    java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
     for (int i = 0; i < x.size(); i++) {
       Object v = x.get(i);
       if (v == null || !Double.isFinite(y[i])) {
         continue;
       }
-      double xv;
-      if (numeric) {
-        xv = ((Number) v).doubleValue();
-      } else {
-        String label = String.valueOf(v);
-        if (!categories.contains(label)) {
-          categories.add(label);
-        }
-        xv = categories.indexOf(label);
+      String name = numeric ? metric : String.valueOf(v);
+      if (!series.containsKey(name)) {
+        series.put(name, new ArrayList<>());
       }
-      xs.add(xv);
-      ys.add(y[i]);
+      double xv = numeric ? ((Number) v).doubleValue() : new ArrayList<>(series.keySet()).indexOf(name);
+      series.get(name).add(new double[] {xv, y[i]});
     }
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(key)
-        .yAxisTitle(metric).build();
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle(numeric ? key : key + " (categories 0, 1, …: see the legend)").yAxisTitle(metric).build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setMarkerSize(7);
-    chart.getStyler().setLegendVisible(false);
-    if (xs.isEmpty()) {
+    chart.getStyler().setLegendVisible(!numeric);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    if (series.isEmpty()) {
       chart.addSeries("no finite values", new double[] {0}, new double[] {0});
     } else {
-      boolean positiveY = ys.stream().allMatch(v -> v > 0);
-      chart.getStyler().setYAxisLogarithmic(positiveY);
+      List<double[]> all = series.values().stream().flatMap(List::stream).toList();
+      chart.getStyler().setYAxisLogarithmic(all.stream().allMatch(p -> p[1] > 0));
       chart.getStyler().setYAxisDecimalPattern("0.##E0");
-      double lo = xs.stream().mapToDouble(Double::doubleValue).min().orElse(1);
-      double hi = xs.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+      double lo = all.stream().mapToDouble(p -> p[0]).min().orElse(1);
+      double hi = all.stream().mapToDouble(p -> p[0]).max().orElse(1);
       if (numeric && lo > 0 && hi >= 100 * lo) {
         chart.getStyler().setXAxisLogarithmic(true);
       }
       if (!numeric) {
         chart.getStyler().setXAxisMin(-0.5);
-        chart.getStyler().setXAxisMax(categories.size() - 0.5);
-        chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(20, WIDTH / (categories.size() + 1)));
-        chart.setCustomXAxisTickLabelsFormatter(v -> {
-          long k = Math.round(v);
-          return Math.abs(v - k) < 1e-9 && k >= 0 && k < categories.size() ? categories.get((int) k) : "";
-        });
+        chart.getStyler().setXAxisMax(series.size() - 0.5);
       }
-      XYSeries s = chart.addSeries(metric, xs, ys);
-      s.setMarker(SeriesMarkers.CIRCLE);
+      for (java.util.Map.Entry<String, List<double[]>> e : series.entrySet()) {
+        XYSeries s = chart.addSeries(e.getKey(), e.getValue().stream().mapToDouble(p -> p[0]).toArray(),
+            e.getValue().stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.CIRCLE);
+      }
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     return file;
