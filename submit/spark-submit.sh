@@ -2,7 +2,7 @@
 # Submits a varpro job to a Spark cluster with spark-submit:
 #
 #   submit/spark-submit.sh [SUBMIT OPTIONS] CONFIG [TRAIN OPTIONS]
-#   submit/spark-submit.sh [SUBMIT OPTIONS] SUBCOMMAND [ARGS]      (SUBCOMMAND: train, eval, bench)
+#   submit/spark-submit.sh [SUBMIT OPTIONS] SUBCOMMAND [ARGS]      (SUBCOMMAND: train, eval, sweep, bench)
 #
 # runs
 #

@@ -22,6 +22,7 @@ import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Evaluator;
+import org.varpro.core.solver.ForwardingEvaluator;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.StepMethod;
@@ -600,8 +601,7 @@ public final class ScaleBench {
    * Delegates to an evaluator and times every pass. Iteration k is the span from the start of
    * the k-th Jacobian pass to the start of the next one ({@link #finish} closes the last).
    */
-  static final class TimedEvaluator implements Evaluator {
-    private final Evaluator inner;
+  static final class TimedEvaluator extends ForwardingEvaluator {
     private final long rows;
     private final double jacobianFlops;
     private final Consumer<String> progress;
@@ -613,31 +613,16 @@ public final class ScaleBench {
     private double jacobianCpu;
 
     TimedEvaluator(Evaluator inner, long rows, double jacobianFlops, Consumer<String> progress) {
-      this.inner = inner;
+      super(inner);
       this.rows = rows;
       this.jacobianFlops = jacobianFlops;
       this.progress = progress;
     }
 
     @Override
-    public FeatureMap featureMap() {
-      return inner.featureMap();
-    }
-
-    @Override
-    public int outputs() {
-      return inner.outputs();
-    }
-
-    @Override
-    public long rows() {
-      return inner.rows();
-    }
-
-    @Override
     public ProjectionStats project(double[] theta, StatsKind kind) {
       long t0 = System.nanoTime();
-      ProjectionStats s = inner.project(theta, kind);
+      ProjectionStats s = super.project(theta, kind);
       double sec = Timed.since(t0);
       if (iterationStarts.isEmpty()) {
         warmup += sec;
@@ -656,7 +641,7 @@ public final class ScaleBench {
       long t0 = System.nanoTime();
       iterationStarts.add(t0);
       double cpu0 = processCpuSeconds();
-      JacobianStats s = inner.jacobian(theta, c, lambda, thetaPrevious, kind, golubPereyra);
+      JacobianStats s = super.jacobian(theta, c, lambda, thetaPrevious, kind, golubPereyra);
       double sec = Timed.since(t0);
       jacobianCpu += processCpuSeconds() - cpu0;
       jacobian.add(sec);

@@ -8,6 +8,7 @@ import org.varpro.bench.BenchJson;
 import org.varpro.bench.RegressionBench;
 import org.varpro.bench.PdeBench;
 import org.varpro.bench.ScaleBench;
+import org.varpro.bench.SweepBench;
 import org.varpro.core.linalg.Lapack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
             + "wall-clock budget. Without a subcommand, runs 'regression'."},
-    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class})
+    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class,
+        BenchCommand.Sweep.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -229,6 +231,68 @@ public final class BenchCommand implements Callable<Integer> {
           .getOrCreate();
       ScaleBench.Report report = ScaleBench.run(spark, o);
       out.print(report.render());
+      out.flush();
+      if (json != null) {
+        BenchJson.write(json, report.toMap());
+        err.println("bench: wrote " + json);
+        err.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sweep",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Sweep throughput: the configurations of a sweep (default conf/heat-sweep.conf, 64 heat "
+              + "configurations) one after another in one thread, then as one Spark job with one task "
+              + "per configuration (default local[2]); prints both wall times, their ratio and whether "
+              + "both runs gave identical rows. Run with OPENBLAS_NUM_THREADS=1 (submit/varpro sets it)."})
+  static final class Sweep implements Callable<Integer> {
+    @Parameters(index = "0", defaultValue = "conf/heat-sweep.conf", paramLabel = "CONFIG",
+        description = "Sweep configuration (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a configuration key (HOCON), e.g. --set solver.max-iterations=50.")
+    List<String> overrides = new java.util.ArrayList<>();
+
+    @Option(names = "--master", defaultValue = "local[2]",
+        description = "Spark master of the parallel run (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--warmup", defaultValue = "1",
+        description = "Configurations run once untimed first, to warm the JIT (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      SweepBench.Options o = new SweepBench.Options();
+      o.config = config;
+      o.overrides = List.copyOf(overrides);
+      o.master = master;
+      o.warmup = warmup;
+      o.log = err;
+      o.progress = line -> {
+        err.println(line);
+        err.flush();
+      };
+      SweepBench.Report report;
+      try {
+        report = SweepBench.run(o);
+      } catch (Throwable t) {
+        return org.varpro.job.Failures.report(t, err, false);
+      }
+      out.print(report.table().render());
       out.flush();
       if (json != null) {
         BenchJson.write(json, report.toMap());

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         // Subcommands `bench`, `train`, `sweep` and `eval` are registered here, e.g.
         // subcommands = {BenchCommand.class, TrainCommand.class, SweepCommand.class, EvalCommand.class}
         // (the lead adds them).
-        subcommands = {BenchCommand.class, TrainCommand.class, EvalCommand.class})
+        subcommands = {BenchCommand.class, TrainCommand.class, SweepCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

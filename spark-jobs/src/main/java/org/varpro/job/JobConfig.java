@@ -38,7 +38,12 @@ import org.varpro.config.StrictConfig;
 public final class JobConfig {
   /** The sections a run configuration may have. */
   public static final List<String> SECTIONS = List.of("job", "data", "generated", "pde", "points",
-      "weights", "model", "solver");
+      "weights", "model", "solver", JobConfig.SWEEP_SECTION);
+  /**
+   * The section of a sweep configuration ({@code varpro sweep}); {@code train} ignores it, so
+   * {@code train SWEEP.conf --set …} runs one configuration of the sweep.
+   */
+  public static final String SWEEP_SECTION = "sweep";
   public static final List<String> JOB_KEYS = List.of("name", "output", "partitions", "block-rows",
       "spark-ui", "master", "log-level");
 
@@ -96,19 +101,30 @@ public final class JobConfig {
    * are {@link ConfigError}s naming the file (and line).
    */
   public static Config load(Path file, List<String> overrides) {
+    return resolve(withOverrides(parseFile(file), overrides), file);
+  }
+
+  /** The file, parsed but not resolved (so that overrides can still feed its substitutions). */
+  public static Config parseFile(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigError(file.toString(), "no such configuration file");
     }
     if (!Files.isReadable(file)) {
       throw new ConfigError(file.toString(), "cannot read the configuration file");
     }
-    Config config;
     try {
-      config = ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false));
+      return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
       throw new ConfigError(place(file.toString(), e), stripOrigin(e), e);
     }
+  }
+
+  /**
+   * {@code --set} semantics: each override ({@code key=value}, HOCON) layered on top of
+   * {@code config}, later ones winning; nothing resolved yet. A sweep builds each of its
+   * configurations this way, so a configuration is exactly what {@code train --set …} runs.
+   */
+  public static Config withOverrides(Config config, List<String> overrides) {
     for (String s : overrides) {
       String text = s.trim();
       if (text.isEmpty() || !(text.contains("=") || text.contains(":") || text.contains("{"))) {
@@ -122,6 +138,11 @@ public final class JobConfig {
         throw new ConfigError("--set " + text, stripOrigin(e), e);
       }
     }
+    return config;
+  }
+
+  /** Resolves the substitutions; an error names {@code file}. */
+  public static Config resolve(Config config, Path file) {
     try {
       return config.resolve();
     } catch (ConfigException e) {
@@ -164,6 +185,7 @@ public final class JobConfig {
    */
   public static JobConfig parse(Config root, Path configFile, Path outputOverride, String masterOverride) {
     StrictConfig.requireOnly(root, "", SECTIONS);
+    root = root.withoutPath(SWEEP_SECTION);
     boolean pde = root.hasPath("pde");
     boolean data = root.hasPath("data");
     boolean generated = root.hasPath("generated");

@@ -22,8 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.varpro.core.pde.PointSet;
 import org.varpro.core.solver.IterationRecord;
 
-/** The PNG plots of a run, drawn with XChart (headless). */
-final class Plots {
+/** The PNG plots of a run (and of a sweep), drawn with XChart (headless). */
+public final class Plots {
   static final int WIDTH = 800;
   static final int HEIGHT = 600;
   /** Heat maps are drawn on at most this many nodes per side (every s-th grid node). */
@@ -188,6 +188,62 @@ final class Plots {
       out.add(show ? String.format(Locale.ROOT, "%.3g", coords[keep[s]]) : "\u200b".repeat(s + 1));
     }
     return out;
+  }
+
+  /**
+   * A sweep plot: a metric (log scale when every value is positive) against one varied key, one
+   * point per configuration. Numeric keys on a numeric axis (log scale when positive and spread
+   * over two decades or more); other values (activations, lists) as categories at 0, 1, 2, … in
+   * order of first appearance, one series (and legend entry) per category. Non-finite metric
+   * values are left out.
+   *
+   * @param x the key's value per configuration (Number, String, or null: left out)
+   */
+  public static Path againstKey(Path file, String title, String key, List<Object> x, String metric, double[] y)
+      throws IOException {
+    boolean numeric = x.stream().allMatch(v -> v == null || v instanceof Number);
+    java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < x.size(); i++) {
+      Object v = x.get(i);
+      if (v == null || !Double.isFinite(y[i])) {
+        continue;
+      }
+      String name = numeric ? metric : String.valueOf(v);
+      if (!series.containsKey(name)) {
+        series.put(name, new ArrayList<>());
+      }
+      double xv = numeric ? ((Number) v).doubleValue() : new ArrayList<>(series.keySet()).indexOf(name);
+      series.get(name).add(new double[] {xv, y[i]});
+    }
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle(numeric ? key : key + " (categories 0, 1, …: see the legend)").yAxisTitle(metric).build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(7);
+    chart.getStyler().setLegendVisible(!numeric);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    if (series.isEmpty()) {
+      chart.addSeries("no finite values", new double[] {0}, new double[] {0});
+    } else {
+      List<double[]> all = series.values().stream().flatMap(List::stream).toList();
+      chart.getStyler().setYAxisLogarithmic(all.stream().allMatch(p -> p[1] > 0));
+      chart.getStyler().setYAxisDecimalPattern("0.##E0");
+      double lo = all.stream().mapToDouble(p -> p[0]).min().orElse(1);
+      double hi = all.stream().mapToDouble(p -> p[0]).max().orElse(1);
+      if (numeric && lo > 0 && hi >= 100 * lo) {
+        chart.getStyler().setXAxisLogarithmic(true);
+      }
+      if (!numeric) {
+        chart.getStyler().setXAxisMin(-0.5);
+        chart.getStyler().setXAxisMax(series.size() - 0.5);
+      }
+      for (java.util.Map.Entry<String, List<double[]>> e : series.entrySet()) {
+        XYSeries s = chart.addSeries(e.getKey(), e.getValue().stream().mapToDouble(p -> p[0]).toArray(),
+            e.getValue().stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.CIRCLE);
+      }
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
   }
 
   /** predicted-vs-true.png: a scatter of the predictions against the targets, with y = x. */

@@ -12,7 +12,7 @@ import java.util.Map;
  * the rows are read and cached (where bad input surfaces), not during the training passes.
  * A no-op when log4j 2 (Spark's logging backend) is not there.
  */
-final class QuietLogs implements AutoCloseable {
+public final class QuietLogs implements AutoCloseable {
   static final List<String> TASK_FAILURE_LOGGERS = List.of("org.apache.spark.executor.Executor",
       "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager");
 
@@ -33,7 +33,7 @@ final class QuietLogs implements AutoCloseable {
   }
 
   /** Quiet unless {@code verbose}. */
-  static QuietLogs unless(boolean verbose) {
+  public static QuietLogs unless(boolean verbose) {
     return new QuietLogs(!verbose);
   }
 

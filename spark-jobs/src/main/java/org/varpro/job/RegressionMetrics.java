@@ -101,26 +101,46 @@ final class RegressionMetrics {
     sc.setJobDescription(description);
     try {
       List<Tuple2<Integer, Sums>> parts = new ArrayList<>(blocks.mapPartitionsWithIndex((index, it) -> {
-        FeatureMap m = map.value();
         double[][] v = params.value();
-        Sums s = Sums.ZERO;
-        while (it.hasNext()) {
-          s = s.plus(blockSums(m, v[0], v[1], std, it.next()));
-        }
-        return Collections.singletonList(new Tuple2<>(index, s)).iterator();
+        return Collections.singletonList(new Tuple2<>(index, partitionSums(map.value(), v[0], v[1], std, it)))
+            .iterator();
       }, true).collect());
       parts.sort(Comparator.comparingInt(Tuple2::_1));
-      Sums total = Sums.ZERO;
-      for (Tuple2<Integer, Sums> t : parts) {
-        total = total.plus(t._2);
-      }
-      return total;
+      return total(parts.stream().map(Tuple2::_2).toList());
     } catch (RuntimeException e) {
       throw DataError.unwrap(e);
     } finally {
       sc.setJobDescription(null);
       params.destroy();
     }
+  }
+
+  /** The same sums over partitions held in memory (a sweep task): the same folds and merge order. */
+  static Sums sums(RowBlock[][] partitions, FeatureMap map, double[] theta, double[] c, Standardization std) {
+    List<Sums> parts = new ArrayList<>(partitions.length);
+    for (RowBlock[] p : partitions) {
+      parts.add(partitionSums(map, theta, c, std, List.of(p).iterator()));
+    }
+    return total(parts);
+  }
+
+  /** One partition's blocks, summed in order. */
+  private static Sums partitionSums(FeatureMap map, double[] theta, double[] c, Standardization std,
+      java.util.Iterator<RowBlock> blocks) {
+    Sums s = Sums.ZERO;
+    while (blocks.hasNext()) {
+      s = s.plus(blockSums(map, theta, c, std, blocks.next()));
+    }
+    return s;
+  }
+
+  /** The partition sums merged in partition order. */
+  private static Sums total(List<Sums> ordered) {
+    Sums total = Sums.ZERO;
+    for (Sums s : ordered) {
+      total = total.plus(s);
+    }
+    return total;
   }
 
   /**

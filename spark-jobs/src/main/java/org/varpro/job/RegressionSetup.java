@@ -137,19 +137,25 @@ final class RegressionSetup implements TrainingSetup {
     }
   }
 
-  static RegressionSetup tabular(SparkSession spark, JobConfig job) {
+  /** The data section read, standardized and split into cached training and validation blocks. */
+  static TabularData load(SparkSession spark, JobConfig job) {
     Config root = job.root();
     TabularSource source = source(root, job.partitions(), job.blockRows());
-    ModelConfig model = ModelConfig.parse(root, null);
-    TabularData data;
     try {
-      data = source.load(spark);
+      return source.load(spark);
     } catch (DataError e) {
       throw e;
     } catch (IllegalArgumentException e) {
       // Column and option problems found while reading: the configuration's fault.
       throw new ConfigError("data", e.getMessage() + StrictConfig.where(root, "data"), e);
     }
+  }
+
+  static RegressionSetup tabular(SparkSession spark, JobConfig job) {
+    Config root = job.root();
+    TabularSource source = source(root, job.partitions(), job.blockRows());
+    ModelConfig model = ModelConfig.parse(root, null);
+    TabularData data = load(spark, job);
     try {
       FeatureMap map = model.featureMap(data.inputs());
       SparkEvaluator evaluator = data.evaluator(map);

@@ -174,7 +174,8 @@ public final class RunFolder implements AutoCloseable {
     }
   }
 
-  static void deleteTree(Path root) throws IOException {
+  /** Deletes a file or a folder with everything in it (symbolic links themselves, never their targets). */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -10,9 +10,9 @@ import org.varpro.spark.SparkSessions;
  * The Spark session of a job: created here (and stopped by {@link #close()}), or an existing one
  * (a test's shared session, a notebook's) that is left running.
  */
-final class SparkHandle implements AutoCloseable {
-  final SparkSession spark;
-  final JavaSparkContext sc;
+public final class SparkHandle implements AutoCloseable {
+  public final SparkSession spark;
+  public final JavaSparkContext sc;
   final boolean created;
 
   private SparkHandle(SparkSession spark, boolean created) {
@@ -27,7 +27,7 @@ final class SparkHandle implements AutoCloseable {
    * @param master the master to ask for, or null (spark.master when set, else local[*])
    * @param logLevel Spark's log level once up (e.g. WARN)
    */
-  static SparkHandle open(String appName, String master, boolean ui, String logLevel, PrintWriter log) {
+  public static SparkHandle open(String appName, String master, boolean ui, String logLevel, PrintWriter log) {
     boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
     if (!existed) {
       quietStartup(logLevel);
@@ -80,7 +80,7 @@ final class SparkHandle implements AutoCloseable {
     }
   }
 
-  String master() {
+  public String master() {
     return spark.sparkContext().master();
   }
 

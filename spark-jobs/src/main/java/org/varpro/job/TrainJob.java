@@ -88,7 +88,7 @@ public final class TrainJob {
   }
 
   /** Every section that can be checked without Spark. */
-  static void check(JobConfig job) {
+  public static void check(JobConfig job) {
     switch (job.kind()) {
       case PDE -> {
         PdeProblem problem = PdeSetup.problem(job);
@@ -214,7 +214,7 @@ public final class TrainJob {
   }
 
   /** The BLAS/LAPACK implementations the executors load (distinct, sorted). */
-  static List<String> executorBlas(JavaSparkContext sc, int tasks) {
+  public static List<String> executorBlas(JavaSparkContext sc, int tasks) {
     List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < Math.max(1, tasks); i++) {
       ids.add(i);

@@ -19,7 +19,8 @@ import scala.Tuple2;
  * order). Here partial j is keyed by j; while there are more than {@code driverLimit} partials,
  * consecutive runs of {@code fanout} of them (keys ⌊j/fanout⌋) are grouped on executors, sorted by
  * index inside each group and merged left to right; the remaining few are collected, sorted by
- * index and returned for the driver to merge in that order.
+ * index and returned for the driver to merge in that order. {@code PartitionedEvaluator.mergeTree}
+ * (core-solver) is the same grouping in one process: a sweep task relies on the two agreeing.
  */
 public final class OrderedReduction {
   private OrderedReduction() {}

@@ -16,6 +16,7 @@ import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Evaluator;
 import org.varpro.core.solver.LocalEvaluator;
+import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
 import org.varpro.core.stats.StatsKind;
@@ -29,8 +30,10 @@ import scala.Tuple2;
  *
  * <p><b>Reproducibility.</b> The merge order is fixed by the partition index (see
  * {@link OrderedReduction}), never by task completion, so for a given partitioning (and given
- * blocks in each partition) a run is bit-for-bit reproducible. Against a single-process run
- * over the same rows the results agree to rounding (the blocks and the merge tree differ).
+ * blocks in each partition) a run is bit-for-bit reproducible. The folds and merges are the
+ * functions of {@link PartitionedEvaluator}, so a single-process run over the same partitions
+ * reproduces it bit for bit; against {@link LocalEvaluator} (one fold over all rows) the results
+ * agree to rounding.
  *
  * <p><b>Ridge rows.</b> As in {@link LocalEvaluator}, the Jacobian pass starts on the driver from
  * an empty summary with the √λ rows ({@link JacobianStats#addRidge}) and then merges the
@@ -44,9 +47,9 @@ import scala.Tuple2;
  */
 public final class SparkEvaluator implements Evaluator, AutoCloseable {
   /** Partition summaries merged on the driver directly, up to this many. */
-  public static final int DEFAULT_DRIVER_MERGE_LIMIT = 64;
+  public static final int DEFAULT_DRIVER_MERGE_LIMIT = PartitionedEvaluator.DEFAULT_DRIVER_MERGE_LIMIT;
   /** Partition summaries per group in the executor-side merge tree. */
-  public static final int DEFAULT_FANOUT = 8;
+  public static final int DEFAULT_FANOUT = PartitionedEvaluator.DEFAULT_FANOUT;
 
   private final JavaSparkContext sc;
   private final JavaRDD<RowBlock> blocks;
@@ -244,11 +247,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
           .mapToPair(t -> t);
       List<ProjectionStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
           driverMergeLimit, fanout, mergeProjection());
-      ProjectionStats out = new ProjectionStats(n, k, kind);
-      for (ProjectionStats s : ordered) {
-        out.merge(s);
-      }
-      return out;
+      return PartitionedEvaluator.mergeProjection(n, k, kind, ordered);
     } catch (Exception e) {
       throw DataError.unwrap(e);
     } finally {
@@ -281,11 +280,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
       List<JacobianStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
           driverMergeLimit, fanout, mergeJacobian());
       // Exactly as LocalEvaluator: empty summary, the ridge rows, then the rows in order.
-      JacobianStats out = new JacobianStats(n, p, k, kind, golubPereyra, subspaces).addRidge(lambda);
-      for (JacobianStats s : ordered) {
-        out.merge(s);
-      }
-      return out;
+      return PartitionedEvaluator.mergeJacobian(n, p, k, kind, golubPereyra, subspaces, lambda, ordered);
     } catch (Exception e) {
       throw DataError.unwrap(e);
     } finally {
@@ -337,28 +332,17 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
 
   private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, ProjectionStats>>> projectFold(
       Broadcast<FeatureMap> map, Broadcast<double[][]> params, int n, int k, StatsKind kind) {
-    return (index, it) -> {
-      FeatureMap m = map.value();
-      double[] theta = params.value()[0];
-      ProjectionStats s = new ProjectionStats(n, k, kind);
-      while (it.hasNext()) {
-        s.add(m, theta, it.next());
-      }
-      return Collections.singletonList(new Tuple2<>(index, s)).iterator();
-    };
+    return (index, it) -> Collections.singletonList(new Tuple2<>(index,
+        PartitionedEvaluator.foldProjection(map.value(), params.value()[0], n, k, kind, it))).iterator();
   }
 
   private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, JacobianStats>>> jacobianFold(
       Broadcast<FeatureMap> map, Broadcast<double[][]> params, int n, int p, int k, StatsKind kind,
       boolean golubPereyra, boolean subspaces) {
     return (index, it) -> {
-      FeatureMap m = map.value();
       double[][] v = params.value();
-      JacobianStats s = new JacobianStats(n, p, k, kind, golubPereyra, subspaces);
-      while (it.hasNext()) {
-        s.add(m, v[0], v[1], v[2], it.next());
-      }
-      return Collections.singletonList(new Tuple2<>(index, s)).iterator();
+      return Collections.singletonList(new Tuple2<>(index, PartitionedEvaluator.foldJacobian(map.value(),
+          v[0], v[1], v[2], n, p, k, kind, golubPereyra, subspaces, it))).iterator();
     };
   }
 

@@ -107,6 +107,11 @@ class LocalClusterIT {
 
   /** java … org.apache.spark.deploy.SparkSubmit --master M … JAR train ARGS. */
   static List<String> sparkSubmit(String master, String... trainArgs) throws IOException {
+    return sparkSubmitCommand(master, concat(new String[] {"train"}, trainArgs));
+  }
+
+  /** java … org.apache.spark.deploy.SparkSubmit --master M … JAR SUBCOMMAND ARGS. */
+  static List<String> sparkSubmitCommand(String master, String... appArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
     cmd.addAll(moduleFlags);
@@ -121,8 +126,7 @@ class LocalClusterIT {
         "--conf", "spark.executor.memory=1g", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", moduleFlags)));
     cmd.add(shadedJar.toString());
-    cmd.add("train");
-    cmd.addAll(Arrays.asList(trainArgs));
+    cmd.addAll(Arrays.asList(appArgs));
     return cmd;
   }
 
@@ -146,6 +150,18 @@ class LocalClusterIT {
     return env;
   }
 
+  /** The environment of submit/local-cluster.sh for a cluster in {@code clusterDir} on free ports. */
+  static Map<String, String> clusterEnv(Path clusterDir) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("VARPRO_CLUSTER_DIR", clusterDir.toString());
+    env.put("VARPRO_MASTER_PORT", Integer.toString(freePort()));
+    env.put("VARPRO_MASTER_UI_PORT", Integer.toString(freePort()));
+    env.put("VARPRO_WORKER_UI_PORT", Integer.toString(freePort()));
+    env.put("VARPRO_WORKER_CORES", "2");
+    env.put("VARPRO_WORKER_MEMORY", "1536m");
+    return env;
+  }
+
   static double[] doubles(JsonNode array) {
     double[] out = new double[array.size()];
     for (int i = 0; i < out.length; i++) {
@@ -166,13 +182,7 @@ class LocalClusterIT {
   @Timeout(value = 900, unit = TimeUnit.SECONDS)
   void clusterRunMatchesLocalModeBitForBit() throws Exception {
     Path clusterDir = tmp.resolve("cluster");
-    Map<String, String> clusterEnv = new HashMap<>();
-    clusterEnv.put("VARPRO_CLUSTER_DIR", clusterDir.toString());
-    clusterEnv.put("VARPRO_MASTER_PORT", Integer.toString(freePort()));
-    clusterEnv.put("VARPRO_MASTER_UI_PORT", Integer.toString(freePort()));
-    clusterEnv.put("VARPRO_WORKER_UI_PORT", Integer.toString(freePort()));
-    clusterEnv.put("VARPRO_WORKER_CORES", "2");
-    clusterEnv.put("VARPRO_WORKER_MEMORY", "1536m");
+    Map<String, String> clusterEnv = clusterEnv(clusterDir);
     String master = "spark://127.0.0.1:" + clusterEnv.get("VARPRO_MASTER_PORT");
     Path logs = tmp.resolve("logs");
     String[] train = {"conf/heat.conf", "--set", "solver.max-iterations=3", "--set", "solver.time-budget=600",

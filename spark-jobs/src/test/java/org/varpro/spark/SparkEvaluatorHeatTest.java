@@ -14,7 +14,9 @@ import org.varpro.config.SolverConfig;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.pde.Box;
 import org.varpro.core.pde.PdeProblem;
+import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.LocalEvaluator;
+import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.VarProSolver;
@@ -111,6 +113,16 @@ class SparkEvaluatorHeatTest {
     System.out.printf("heat parity with points redrawn every 4 iterations (12 iterations, 4 partitions): "
         + "max relative difference of loss/|g| %.3e%n", history);
     assertTrue(history <= 1e-10, "loss/gradient histories differ by " + history);
+    // A sweep task's evaluator redraws the same partitions: bit for bit.
+    SolverResult partitioned = new VarProSolver(o).solve(PartitionedEvaluator.redrawable(map, r -> {
+      RowBlock[][] parts = new RowBlock[4][];
+      for (int j = 0; j < 4; j++) {
+        parts[j] = problem.round(r).trainingRows(j, 4).all();
+      }
+      return parts;
+    }), theta0);
+    assertArrayEquals(spark.theta(), partitioned.theta());
+    assertEquals(spark.loss(), partitioned.loss());
   }
 
   @Test
@@ -130,6 +142,44 @@ class SparkEvaluatorHeatTest {
     for (int i = 0; i < runs[0].history().size(); i++) {
       assertEquals(runs[0].history().get(i).loss(), runs[1].history().get(i).loss());
       assertEquals(runs[0].history().get(i).gradientNorm(), runs[1].history().get(i).gradientNorm());
+    }
+  }
+
+  /**
+   * What a sweep task runs: the same partitions folded and merged in one thread by
+   * PartitionedEvaluator reproduce the Spark evaluator bit for bit (θ, C, loss and every
+   * iteration's loss and gradient norm), with the default merge on the driver (4 partitions) and
+   * through the executor-side tree (5 partitions, 2 per group, at most 2 on the driver). One fold
+   * over all rows (LocalEvaluator) only agrees to rounding: printed for comparison.
+   */
+  @Test
+  void partitionedEvaluatorReproducesSparkBitForBit() {
+    SolverOptions o = options.copy();
+    o.maxIterations = 8;
+    for (int[] tree : new int[][] {{4, PartitionedEvaluator.DEFAULT_DRIVER_MERGE_LIMIT, PartitionedEvaluator.DEFAULT_FANOUT},
+        {5, 2, 2}}) {
+      int p = tree[0];
+      RowBlock[][] partitions = new RowBlock[p][];
+      for (int j = 0; j < p; j++) {
+        partitions[j] = problem.trainingRows(j, p).all();
+      }
+      SolverResult local = new VarProSolver(o).solve(new PartitionedEvaluator(map, partitions, tree[1], tree[2]), theta0);
+      SolverResult spark;
+      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, p).mergeTree(tree[1], tree[2])) {
+        spark = new VarProSolver(o).solve(ev, theta0);
+      }
+      assertEquals(8, spark.iterations());
+      assertArrayEquals(spark.theta(), local.theta(), p + " partitions: θ");
+      assertArrayEquals(spark.c(), local.c(), p + " partitions: C");
+      assertEquals(spark.loss(), local.loss(), 0.0);
+      for (int i = 0; i < spark.history().size(); i++) {
+        assertEquals(spark.history().get(i).loss(), local.history().get(i).loss(), 0.0);
+        assertEquals(spark.history().get(i).gradientNorm(), local.history().get(i).gradientNorm(), 0.0);
+      }
+      SolverResult oneFold = new VarProSolver(o).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
+      System.out.printf("partitioned vs Spark (%d partitions, tree %d/%d): identical; one fold over all rows vs Spark: "
+          + "max relative difference of θ %.2e%n", p, tree[1], tree[2],
+          Histories.maxRelativeDifference(oneFold.theta(), spark.theta()));
     }
   }
 }

@@ -1,0 +1,201 @@
+package org.varpro.core.solver;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.IntFunction;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.stats.JacobianStats;
+import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.StatsKind;
+
+/**
+ * Single-process passes with the arithmetic of the distributed ones: the rows come as P
+ * "partitions" of blocks; a pass folds each partition's blocks in order into its own summary
+ * ({@link #foldProjection}, {@link #foldJacobian}), reduces the partition summaries with the
+ * merge tree of {@link #mergeTree} and merges what is left, in partition order, into a fresh
+ * summary ({@link #mergeProjection}, {@link #mergeJacobian}). The Spark evaluator runs exactly
+ * these functions (the folds on the executors, the tree levels on executors, the last merge on
+ * the driver), so for the same partitions a single-process run reproduces a Spark run bit for
+ * bit, whereas {@link LocalEvaluator} (one fold over all blocks) agrees with it only to rounding.
+ * This is what a sweep task runs.
+ */
+public final class PartitionedEvaluator implements Evaluator {
+  /** Partition summaries merged by the last level directly, up to this many. */
+  public static final int DEFAULT_DRIVER_MERGE_LIMIT = 64;
+  /** Partition summaries per group in the levels before the last. */
+  public static final int DEFAULT_FANOUT = 8;
+
+  private final FeatureMap map;
+  private final RowBlock[][] partitions;
+  private final int outputs;
+  private final long rows;
+  private final int driverMergeLimit;
+  private final int fanout;
+  /** Round r → the partitions of round r, or null when the rows are fixed. */
+  private IntFunction<RowBlock[][]> rounds;
+
+  /** Partitions with the default merge tree. */
+  public PartitionedEvaluator(FeatureMap map, RowBlock[][] partitions) {
+    this(map, partitions, DEFAULT_DRIVER_MERGE_LIMIT, DEFAULT_FANOUT);
+  }
+
+  /**
+   * @param partitions the blocks of partition j in {@code partitions[j]}, in fold order (a
+   *     partition may be empty)
+   */
+  public PartitionedEvaluator(FeatureMap map, RowBlock[][] partitions, int driverMergeLimit, int fanout) {
+    checkTree(driverMergeLimit, fanout);
+    List<RowBlock> all = new ArrayList<>();
+    for (RowBlock[] p : partitions) {
+      all.addAll(List.of(p));
+    }
+    // The same shape checks as the single-process evaluator, over every block.
+    LocalEvaluator check = new LocalEvaluator(map, all.toArray(new RowBlock[0]));
+    this.map = map;
+    this.partitions = partitions.clone();
+    this.outputs = check.outputs();
+    this.rows = check.rows();
+    this.driverMergeLimit = driverMergeLimit;
+    this.fanout = fanout;
+  }
+
+  /**
+   * Partitions that can be redrawn ({@link Evaluator#redraw}): {@code rounds.apply(r)} gives the
+   * partitions of round r, round 0 first.
+   */
+  public static PartitionedEvaluator redrawable(FeatureMap map, IntFunction<RowBlock[][]> rounds) {
+    PartitionedEvaluator e = new PartitionedEvaluator(map, rounds.apply(0));
+    e.rounds = rounds;
+    return e;
+  }
+
+  @Override
+  public boolean canRedraw() {
+    return rounds != null;
+  }
+
+  @Override
+  public PartitionedEvaluator redraw(int round) {
+    if (rounds == null) {
+      return (PartitionedEvaluator) Evaluator.super.redraw(round);
+    }
+    PartitionedEvaluator e = new PartitionedEvaluator(map, rounds.apply(round), driverMergeLimit, fanout);
+    e.rounds = rounds;
+    return e;
+  }
+
+  static void checkTree(int driverLimit, int fanout) {
+    if (driverLimit < 1 || fanout < 2) {
+      throw new IllegalArgumentException("driver limit must be >= 1 and fanout >= 2, got "
+          + driverLimit + " and " + fanout);
+    }
+  }
+
+  @Override
+  public FeatureMap featureMap() {
+    return map;
+  }
+
+  @Override
+  public int outputs() {
+    return outputs;
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  public int partitions() {
+    return partitions.length;
+  }
+
+  @Override
+  public ProjectionStats project(double[] theta, StatsKind kind) {
+    int n = map.numFeatures();
+    List<ProjectionStats> partials = new ArrayList<>(partitions.length);
+    for (RowBlock[] p : partitions) {
+      partials.add(foldProjection(map, theta, n, outputs, kind, List.of(p).iterator()));
+    }
+    return mergeProjection(n, outputs, kind, mergeTree(partials, driverMergeLimit, fanout, ProjectionStats::merge));
+  }
+
+  @Override
+  public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
+      StatsKind kind, boolean golubPereyra) {
+    int n = map.numFeatures();
+    int p = map.numParams();
+    boolean subspaces = thetaPrevious != null;
+    List<JacobianStats> partials = new ArrayList<>(partitions.length);
+    for (RowBlock[] part : partitions) {
+      partials.add(foldJacobian(map, theta, c, thetaPrevious, n, p, outputs, kind, golubPereyra, subspaces,
+          List.of(part).iterator()));
+    }
+    return mergeJacobian(n, p, outputs, kind, golubPereyra, subspaces, lambda,
+        mergeTree(partials, driverMergeLimit, fanout, JacobianStats::merge));
+  }
+
+  /** Pass 1 over one partition: its blocks folded in order into a fresh summary. */
+  public static ProjectionStats foldProjection(FeatureMap map, double[] theta, int n, int k, StatsKind kind,
+      Iterator<RowBlock> blocks) {
+    ProjectionStats s = new ProjectionStats(n, k, kind);
+    while (blocks.hasNext()) {
+      s.add(map, theta, blocks.next());
+    }
+    return s;
+  }
+
+  /** Pass 2 over one partition (no ridge rows: those enter once, in {@link #mergeJacobian}). */
+  public static JacobianStats foldJacobian(FeatureMap map, double[] theta, double[] c, double[] thetaPrevious,
+      int n, int p, int k, StatsKind kind, boolean golubPereyra, boolean subspaces, Iterator<RowBlock> blocks) {
+    JacobianStats s = new JacobianStats(n, p, k, kind, golubPereyra, subspaces);
+    while (blocks.hasNext()) {
+      s.add(map, theta, c, thetaPrevious, blocks.next());
+    }
+    return s;
+  }
+
+  /** The last merge: a fresh summary, then the partials in order. */
+  public static ProjectionStats mergeProjection(int n, int k, StatsKind kind, List<ProjectionStats> ordered) {
+    ProjectionStats out = new ProjectionStats(n, k, kind);
+    for (ProjectionStats s : ordered) {
+      out.merge(s);
+    }
+    return out;
+  }
+
+  /** The last merge: a fresh summary with the √λ rows (exactly once), then the partials in order. */
+  public static JacobianStats mergeJacobian(int n, int p, int k, StatsKind kind, boolean golubPereyra,
+      boolean subspaces, double lambda, List<JacobianStats> ordered) {
+    JacobianStats out = new JacobianStats(n, p, k, kind, golubPereyra, subspaces).addRidge(lambda);
+    for (JacobianStats s : ordered) {
+      out.merge(s);
+    }
+    return out;
+  }
+
+  /**
+   * The levels before the last merge: while there are more than {@code driverLimit} partials,
+   * partial j joins group ⌊j/fanout⌋ and each group is merged left to right into its first
+   * member. Spark's OrderedReduction runs the same grouping on executors.
+   */
+  public static <T> List<T> mergeTree(List<T> ordered, int driverLimit, int fanout, BinaryOperator<T> merge) {
+    checkTree(driverLimit, fanout);
+    List<T> level = ordered;
+    while (level.size() > driverLimit) {
+      List<T> next = new ArrayList<>((level.size() + fanout - 1) / fanout);
+      for (int start = 0; start < level.size(); start += fanout) {
+        T acc = level.get(start);
+        for (int i = start + 1; i < Math.min(level.size(), start + fanout); i++) {
+          acc = merge.apply(acc, level.get(i));
+        }
+        next.add(acc);
+      }
+      level = next;
+    }
+    return level;
+  }
+}
