@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.varpro.bench.BenchJson;
+import org.varpro.bench.ClassifyBench;
 import org.varpro.bench.RegressionBench;
 import org.varpro.bench.PdeBench;
 import org.varpro.bench.ScaleBench;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
         "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
             + "wall-clock budget. Without a subcommand, runs 'regression'."},
     subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class,
-        BenchCommand.Sweep.class})
+        BenchCommand.Sweep.class, BenchCommand.Classify.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -383,5 +384,76 @@ public final class BenchCommand implements Callable<Integer> {
       err.flush();
     }
     return 0;
+  }
+
+  @Command(
+      name = "classify",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Fashion-MNIST (Debian package dataset-fashion-mnist), 784->H->10: VarPro (tanh features, "
+              + "softmax weights eliminated) against Spark MLlib's MultilayerPerceptronClassifier with the "
+              + "same hidden width, at the same wall-clock budget; prints iterations, wall seconds, train "
+              + "and test accuracy and test log-loss of both."})
+  static final class Classify implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "120",
+        description = "Wall-clock budget of each method (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--train-rows", defaultValue = "10000",
+        description = "Training rows sub-sampled (by --seed) from the 60000 (default: ${DEFAULT-VALUE}).")
+    int trainRows;
+
+    @Option(names = "--hidden", defaultValue = "64",
+        description = "Hidden width (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--seed", defaultValue = "1",
+        description = "Seed of the sub-sample and of both initializations (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--master", defaultValue = "local[2]",
+        description = "Spark master of the MLlib run (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      ClassifyBench.Options o = new ClassifyBench.Options();
+      o.seconds = seconds;
+      o.trainRows = trainRows;
+      o.hidden = hidden;
+      o.seed = seed;
+      o.progress = line -> {
+        err.println(line);
+        err.flush();
+      };
+      ClassifyBench.Report report;
+      try {
+        o.validate();
+        org.apache.spark.sql.SparkSession spark = org.varpro.spark.SparkSessions.builder("varpro-bench-classify")
+            .master(master)
+            .ui(false)
+            .logLevel("WARN")
+            .getOrCreate();
+        report = ClassifyBench.run(spark, o);
+      } catch (Throwable t) {
+        return org.varpro.job.Failures.report(t, err, false);
+      }
+      out.print(report.table().render());
+      out.flush();
+      if (json != null) {
+        BenchJson.write(json, report.json());
+        err.println("bench: wrote " + json);
+        err.flush();
+      }
+      return 0;
+    }
   }
 }

@@ -1,0 +1,125 @@
+package org.varpro.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.varpro.core.classify.ClassifierOptions;
+import org.varpro.core.classify.ClassifierResult;
+import org.varpro.core.classify.ClassifierSolver;
+import org.varpro.core.classify.ClassifierStep;
+import org.varpro.core.classify.Datasets;
+import org.varpro.core.classify.JvpPerceptron;
+import org.varpro.core.classify.LabeledData;
+import org.varpro.core.classify.LocalClassifyEvaluator;
+import org.varpro.core.model.Activation;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.stats.StatsKind;
+
+/** Classification passes on Spark against the single-process evaluator (issue: 1e-10 over 10 outer iterations). */
+class SparkClassifyEvaluatorTest {
+  static RowBlock rows;
+  static JvpPerceptron net;
+
+  @BeforeAll
+  static void setUp() {
+    LabeledData digits = Datasets.digits(TestSpark.repoFile(Datasets.DIGITS_FILE)).subsample(300, 5);
+    rows = digits.toBlock(1.0 / digits.rows());
+    net = JvpPerceptron.of(Activation.TANH, 64, 12);
+  }
+
+  private static ClassifierOptions options(ClassifierStep step) {
+    ClassifierOptions o = new ClassifierOptions();
+    o.step = step;
+    o.statistics = StatsKind.QR;
+    o.maxIterations = 10;
+    o.relativeTolerance = 0;
+    o.lambda = 1e-3;
+    return o;
+  }
+
+  private static double relative(double a, double b) {
+    return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+  }
+
+  private static double maxRelative(double[] a, double[] b) {
+    double scale = 0;
+    double diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(a[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    return diff / scale;
+  }
+
+  /**
+   * The dense step over 10 outer iterations. (A matrix-free run is not compared end to end:
+   * truncated CG stops on a tolerance, so a rounding-level change of one product can change its
+   * iteration count and the step by the CG tolerance, ~1e-4 here, between any two evaluators,
+   * even two single-process runs with different block sizes; its passes are compared below.)
+   */
+  @Test
+  void tenOuterIterationsMatchTheSingleProcessRun() {
+    for (ClassifierStep step : new ClassifierStep[] {ClassifierStep.DENSE}) {
+      double[] theta0 = net.initialParams(3);
+      ClassifierResult local = new ClassifierSolver(options(step))
+          .solve(LocalClassifyEvaluator.ofRows(net, 10, rows, 64), theta0);
+      ClassifierResult spark;
+      JavaRDD<RowBlock> blocks = TestSpark.context().parallelize(Arrays.asList(rows.split(64)), 3);
+      try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, 10)) {
+        assertEquals(300, ev.rows());
+        spark = new ClassifierSolver(options(step)).solve(ev, theta0);
+        assertTrue(ev.passes() > 10, "the solve ran its passes on Spark");
+      }
+      assertEquals(10, local.iterations());
+      assertEquals(10, spark.iterations());
+      double history = 0;
+      for (int i = 0; i < local.history().size(); i++) {
+        history = Math.max(history, relative(local.history().get(i).loss(), spark.history().get(i).loss()));
+        history = Math.max(history, relative(local.history().get(i).gradientNorm(),
+            spark.history().get(i).gradientNorm()));
+      }
+      double theta = maxRelative(local.theta(), spark.theta());
+      double c = maxRelative(local.c(), spark.c());
+      System.out.printf("classification parity, %s step, 10 outer iterations, 3 partitions: loss/|g| %.2e, "
+          + "theta %.2e, C %.2e (final loss %.6e)%n", step, history, theta, c, local.loss());
+      assertTrue(history <= 1e-10, step + ": loss/gradient histories differ by " + history);
+      assertTrue(theta <= 1e-10, step + ": theta differs by " + theta);
+      assertTrue(c <= 1e-10, step + ": C differs by " + c);
+      assertTrue(local.loss() < local.history().get(0).loss() * 0.5, "the fit made progress");
+    }
+  }
+
+  /** Every pass of the matrix-free path (and the inner Newton pass) against the single-process one. */
+  @Test
+  void matrixFreeAndSoftmaxPassesMatch() {
+    LocalClassifyEvaluator local = LocalClassifyEvaluator.ofRows(net, 10, rows, 64);
+    JavaRDD<RowBlock> blocks = TestSpark.context().parallelize(Arrays.asList(rows.split(64)), 3);
+    java.util.Random random = new java.util.Random(11);
+    try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, 10)) {
+      for (int trial = 0; trial < 3; trial++) {
+        double[] theta = net.initialParams(20 + trial);
+        double[] c = new double[net.numFeatures() * 10];
+        double[] v = new double[net.numParams()];
+        for (int i = 0; i < c.length; i++) {
+          c[i] = random.nextGaussian();
+        }
+        for (int i = 0; i < v.length; i++) {
+          v[i] = random.nextGaussian();
+        }
+        double g = maxRelative(local.gradient(theta, c).vector(), ev.gradient(theta, c).vector());
+        double hv = maxRelative(local.product(theta, c, v).vector(), ev.product(theta, c, v).vector());
+        org.varpro.core.classify.SoftmaxStats.Level h = org.varpro.core.classify.SoftmaxStats.Level.HESSIAN;
+        double newton = maxRelative(local.softmax(theta, c, h).hessian(1e-3), ev.softmax(theta, c, h).hessian(1e-3));
+        double loss = relative(local.softmax(theta, c, h).objective(1e-3, c), ev.softmax(theta, c, h).objective(1e-3, c));
+        System.out.printf("classification passes, trial %d: gradient %.2e, H v %.2e, softmax Hessian %.2e, "
+            + "objective %.2e%n", trial, g, hv, newton, loss);
+        assertTrue(g <= 1e-12 && hv <= 1e-12 && newton <= 1e-12 && loss <= 1e-12,
+            "passes differ: " + g + ", " + hv + ", " + newton + ", " + loss);
+      }
+    }
+  }
+}
