@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.varpro.bench.BenchJson;
+import org.varpro.bench.ClassifyBench;
 import org.varpro.bench.RegressionBench;
 import org.varpro.bench.PdeBench;
 import org.varpro.bench.ScaleBench;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
             + "wall-clock budget. Without a subcommand, runs 'regression'."},
-    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class})
+    subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class,
+        BenchCommand.Classify.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -229,6 +231,114 @@ public final class BenchCommand implements Callable<Integer> {
           .getOrCreate();
       ScaleBench.Report report = ScaleBench.run(spark, o);
       out.print(report.render());
+      out.flush();
+      if (json != null) {
+        BenchJson.write(json, report.toMap());
+        err.println("bench: wrote " + json);
+        err.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "classify",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Fashion-MNIST (Debian package dataset-fashion-mnist) 784->H->10: VarPro with "
+              + "cross-entropy (tanh hidden layer) against Spark MLlib's "
+              + "MultilayerPerceptronClassifier (sigmoid hidden layer, l-bfgs) on the same training "
+              + "rows at the same wall-clock budget; prints iterations, wall seconds, test accuracy "
+              + "and log-loss on the 10000 test rows."})
+  static final class Classify implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "90",
+        description = "Wall-clock budget per method in seconds (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--train-rows", defaultValue = "10000",
+        description = "Training rows, a random subset of the 60000 by --seed (default: ${DEFAULT-VALUE}).")
+    int trainRows;
+
+    @Option(names = "--hidden", defaultValue = "64",
+        description = "Hidden width H (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--seed", defaultValue = "1",
+        description = "Seed of the training subset and both initializations (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--master", defaultValue = "local[2]",
+        description = "Spark master for MLlib (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--varpro-lambda", defaultValue = "1e-4",
+        description = "VarPro ridge on the softmax weights (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--varpro-theta-ridge", defaultValue = "1e-4",
+        description = "VarPro ridge on the hidden weights (default: ${DEFAULT-VALUE}).")
+    double thetaRidge;
+
+    @Option(names = "--varpro-cg-max-iterations", defaultValue = "100",
+        description = "VarPro truncated-CG products per step (default: ${DEFAULT-VALUE}).")
+    int cgMaxIterations;
+
+    @Option(names = "--varpro-cg-tolerance", defaultValue = "1e-4",
+        description = "VarPro truncated-CG relative tolerance (default: ${DEFAULT-VALUE}).")
+    double cgTolerance;
+
+    @Option(names = "--calibration-iterations", defaultValue = "10",
+        description = "MLlib iterations of the timing run that sets maxIter (default: ${DEFAULT-VALUE}).")
+    int calibrationIterations;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Directory of the Fashion-MNIST IDX files (default: the Debian package's).")
+    Path dataDir;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      ClassifyBench.Options o = new ClassifyBench.Options();
+      o.seconds = seconds;
+      o.trainRows = trainRows;
+      o.hidden = hidden;
+      o.seed = seed;
+      o.lambda = lambda;
+      o.thetaRidge = thetaRidge;
+      o.cgMaxIterations = cgMaxIterations;
+      o.cgTolerance = cgTolerance;
+      o.calibrationIterations = calibrationIterations;
+      if (dataDir != null) {
+        o.dataDir = dataDir;
+      }
+      o.progress = line -> {
+        err.println(line);
+        err.flush();
+      };
+      ClassifyBench.Report report;
+      try {
+        o.validate();
+        ClassifyBench.requireData(o.dataDir);
+        org.apache.spark.sql.SparkSession spark = org.varpro.spark.SparkSessions.builder("varpro-bench-classify")
+            .master(master)
+            .ui(false)
+            .logLevel("WARN")
+            .getOrCreate();
+        report = ClassifyBench.run(spark, o);
+      } catch (IllegalArgumentException e) {
+        err.println("varpro: " + e.getMessage());
+        return 2;
+      } catch (Throwable t) {
+        return org.varpro.job.Failures.report(t, err, false);
+      }
+      out.print(report.table().render());
       out.flush();
       if (json != null) {
         BenchJson.write(json, report.toMap());
