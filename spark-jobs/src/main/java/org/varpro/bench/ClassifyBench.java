@@ -72,7 +72,7 @@ public final class ClassifyBench {
     /** VarPro's ridge on the hidden weights θ (weight decay). */
     public double thetaRidge = 1e-4;
     /** VarPro's truncated-CG product cap per step and relative tolerance. */
-    public int cgMaxIterations = 100;
+    public int cgMaxIterations = 25;
     public double cgTolerance = 1e-4;
     /** Inner Newton relative tolerance (0: absolute 1e-10 only). */
     public double innerRelativeTolerance = 0;

@@ -28,6 +28,7 @@ import org.varpro.core.solver.StepMethod;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 import org.varpro.spark.GeneratedSource;
 import org.varpro.spark.SparkEvaluator;
@@ -330,7 +331,8 @@ public final class ScaleBench {
     for (long m : o.rows) {
       largest = Math.max(largest, m);
     }
-    StepMethod step = StepMethod.AUTO.resolve(largest, outputs, n, p, o.statistics);
+    StepMethod step = StepMethod.AUTO.resolve(largest, outputs, n, p, o.statistics,
+        new SolverOptions().matrixFreeThreshold, true);
     String spark0 = SparkSessions.describe(spark);
     String threads = System.getenv("OPENBLAS_NUM_THREADS");
     String blas = "BLAS in use: " + Lapack.describe() + (Lapack.isNative() ? " (native)" : " (pure Java)")
@@ -390,8 +392,8 @@ public final class ScaleBench {
       so.lambda = o.lambda;
       so.maxIterations = o.iterations;
       // The statistics of the solver's Jacobian pass (raw rows when the dual step is chosen).
-      StatsKind pass2 = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics)
-          .statistics();
+      StatsKind pass2 = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics,
+          so.matrixFreeThreshold, true).statistics();
       double flops = jacobianFlops(widths, m, 1, 1, pass2, Lapack.isNative(), o.partitions, o.blockRows,
           o.lambda);
       double[] theta0 = map.initialParams(o.seed);
@@ -664,6 +666,17 @@ public final class ScaleBench {
           "bench scale: %d rows: iteration %d Jacobian pass %.2f s, %.1f GFLOP counted, %.2f GFLOP/s",
           rows, iterationStarts.size(), sec, jacobianFlops * 1e-9, jacobianFlops / sec * 1e-9));
       return s;
+    }
+
+    @Override
+    public ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v) {
+      return inner.tangentProduct(theta, c, v);
+    }
+
+    @Override
+    public ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z,
+        double beta) {
+      return inner.transposeProduct(theta, c, v, z, beta);
     }
 
     void finish() {

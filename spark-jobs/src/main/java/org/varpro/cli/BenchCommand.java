@@ -279,7 +279,7 @@ public final class BenchCommand implements Callable<Integer> {
         description = "VarPro ridge on the hidden weights (default: ${DEFAULT-VALUE}).")
     double thetaRidge;
 
-    @Option(names = "--varpro-cg-max-iterations", defaultValue = "100",
+    @Option(names = "--varpro-cg-max-iterations", defaultValue = "25",
         description = "VarPro truncated-CG products per step (default: ${DEFAULT-VALUE}).")
     int cgMaxIterations;
 
