@@ -331,7 +331,8 @@ public final class ScaleBench {
     for (long m : o.rows) {
       largest = Math.max(largest, m);
     }
-    StepMethod step = StepMethod.AUTO.resolve(largest, outputs, n, p, o.statistics);
+    StepMethod step = StepMethod.AUTO.resolve(largest, outputs, n, p, o.statistics,
+        new SolverOptions().matrixFreeThreshold, true);
     String spark0 = SparkSessions.describe(spark);
     String threads = System.getenv("OPENBLAS_NUM_THREADS");
     String blas = "BLAS in use: " + Lapack.describe() + (Lapack.isNative() ? " (native)" : " (pure Java)")
@@ -391,8 +392,8 @@ public final class ScaleBench {
       so.lambda = o.lambda;
       so.maxIterations = o.iterations;
       // The statistics of the solver's Jacobian pass (raw rows when the dual step is chosen).
-      StatsKind pass2 = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics)
-          .statistics();
+      StatsKind pass2 = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics,
+          so.matrixFreeThreshold, true).statistics();
       double flops = jacobianFlops(widths, m, 1, 1, pass2, Lapack.isNative(), o.partitions, o.blockRows,
           o.lambda);
       double[] theta0 = map.initialParams(o.seed);

@@ -15,7 +15,8 @@ import org.varpro.core.stats.StatsKind;
 public final class SolverConfig {
   public static final List<String> KEYS = List.of("max-iterations", "time-budget",
       "gradient-tolerance", "loss-tolerance", "relative-tolerance", "max-rejections", "lambda",
-      "lambda-factor", "lambda-floor", "hessian", "statistics", "step", "damping",
+      "lambda-factor", "lambda-floor", "hessian", "statistics", "step", "matrix-free-threshold",
+      "cg-tolerance", "cg-max-iterations", "damping",
       "diagonal-scaling", "tau", "residual-kappa", "residual-exponent", "principal-angles",
       "validation-every", "validation-patience", "resample-every");
 
@@ -46,6 +47,13 @@ public final class SolverConfig {
     }
     if (root.hasPath(p + ".step")) {
       o.step = ModelConfig.parseEnum(root, p + ".step", StepMethod::parse);
+    }
+    if (root.hasPath(p + ".matrix-free-threshold")) {
+      o.matrixFreeThreshold = StrictConfig.getInt(root, p + ".matrix-free-threshold");
+    }
+    o.cgTolerance = ModelConfig.optDouble(root, p + ".cg-tolerance", o.cgTolerance);
+    if (root.hasPath(p + ".cg-max-iterations")) {
+      o.cgMaxIterations = StrictConfig.getInt(root, p + ".cg-max-iterations");
     }
     if (root.hasPath(p + ".damping")) {
       o.damping = ModelConfig.parseEnum(root, p + ".damping", Damping::parse);

@@ -19,6 +19,7 @@ import org.varpro.core.solver.LocalEvaluator;
 import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 import scala.Tuple2;
 
@@ -288,6 +289,51 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     }
   }
 
+  @Override
+  public ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v) {
+    checkLength(v, map.numParams(), "v");
+    return reducedProduct("tangent product pass", theta, c, v, null, 0,
+        ReducedProductStats.tangent(map.numFeatures(), map.numParams(), outputs));
+  }
+
+  @Override
+  public ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z,
+      double beta) {
+    if (v != null) {
+      checkLength(v, map.numParams(), "v");
+    }
+    checkLength(z, map.numFeatures() * outputs, "z");
+    return reducedProduct("transpose product pass", theta, c, v, z, beta,
+        ReducedProductStats.transpose(map.numFeatures(), map.numParams(), outputs));
+  }
+
+  /** One matrix-free pass: {@code z == null} is the tangent pass, otherwise the transpose pass. */
+  private ReducedProductStats reducedProduct(String what, double[] theta, double[] c, double[] v,
+      double[] z, double beta, ReducedProductStats empty) {
+    checkOpen();
+    checkLength(theta, map.numParams(), "θ");
+    checkLength(c, map.numFeatures() * outputs, "C");
+    Broadcast<double[][]> params = sc.broadcast(new double[][] {theta.clone(), c.clone(),
+        v == null ? null : v.clone(), z == null ? null : z.clone(), {beta}});
+    try {
+      describe(what);
+      JavaPairRDD<Integer, ReducedProductStats> partials = blocks
+          .mapPartitionsWithIndex(reducedProductFold(mapBroadcast, params, empty), true)
+          .mapToPair(t -> t);
+      List<ReducedProductStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
+          driverMergeLimit, fanout, mergeReducedProduct());
+      ReducedProductStats out = empty.emptyLike();
+      for (ReducedProductStats s : ordered) {
+        out.merge(s);
+      }
+      return out;
+    } catch (Exception e) {
+      throw DataError.unwrap(e);
+    } finally {
+      endPass(params);
+    }
+  }
+
   /** Unpersists the blocks (when {@link #create} cached them) and drops the map broadcast. */
   @Override
   public void close() {
@@ -344,6 +390,28 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
       return Collections.singletonList(new Tuple2<>(index, PartitionedEvaluator.foldJacobian(map.value(),
           v[0], v[1], v[2], n, p, k, kind, golubPereyra, subspaces, it))).iterator();
     };
+  }
+
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, ReducedProductStats>>> reducedProductFold(
+      Broadcast<FeatureMap> map, Broadcast<double[][]> params, ReducedProductStats empty) {
+    return (index, it) -> {
+      FeatureMap m = map.value();
+      double[][] x = params.value();
+      ReducedProductStats s = empty.emptyLike();
+      while (it.hasNext()) {
+        RowBlock b = it.next();
+        if (x[3] == null) {
+          s.addTangent(m, x[0], x[1], x[2], b);
+        } else {
+          s.addTranspose(m, x[0], x[1], x[2], x[3], x[4][0], b);
+        }
+      }
+      return Collections.singletonList(new Tuple2<>(index, s)).iterator();
+    };
+  }
+
+  private static Function2<ReducedProductStats, ReducedProductStats, ReducedProductStats> mergeReducedProduct() {
+    return ReducedProductStats::merge;
   }
 
   private static Function2<ProjectionStats, ProjectionStats, ProjectionStats> mergeProjection() {

@@ -73,6 +73,36 @@ class SparkEvaluatorHeatTest {
     }
   }
 
+  /** The matrix-free passes (tangent and transpose, with and without v) agree with the local ones. */
+  @Test
+  void matrixFreePassesMatchTheSingleProcessEvaluator() {
+    LocalEvaluator local = new LocalEvaluator(map, problem.trainingBlocks());
+    int n = map.numFeatures();
+    int p = map.numParams();
+    int k = local.outputs();
+    double[] c = org.varpro.core.solver.InnerSolver.solve(local.project(theta0, StatsKind.QR), 1e-8).c();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+    double[] v = rng.doubles(p, -1, 1).toArray();
+    double[] z = rng.doubles((long) n * k, -1, 1).toArray();
+    try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 4)) {
+      double[][] spark = {ev.tangentProduct(theta0, c, v).vector(),
+          ev.transposeProduct(theta0, c, v, z, 0).vector(), ev.transposeProduct(theta0, c, null, z, 1).vector()};
+      double[][] single = {local.tangentProduct(theta0, c, v).vector(),
+          local.transposeProduct(theta0, c, v, z, 0).vector(), local.transposeProduct(theta0, c, null, z, 1).vector()};
+      for (int t = 0; t < spark.length; t++) {
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < spark[t].length; i++) {
+          scale = Math.max(scale, Math.abs(single[t][i]));
+          diff = Math.max(diff, Math.abs(spark[t][i] - single[t][i]));
+        }
+        // Sums of the same block terms in another merge order: rounding only.
+        assertTrue(diff <= 1e-12 * scale, "pass " + t + " differs by " + diff + " (scale " + scale + ")");
+      }
+      assertEquals(3, ev.passes());
+    }
+  }
+
   @Test
   void matchesTheSingleProcessSolverOnHeat() {
     SolverResult local = new VarProSolver(options).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);

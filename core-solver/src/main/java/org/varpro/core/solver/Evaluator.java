@@ -3,6 +3,7 @@ package org.varpro.core.solver;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -27,6 +28,15 @@ public interface Evaluator {
    */
   JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
       StatsKind kind, boolean golubPereyra);
+
+  /** Matrix-free pass at (θ, C): s_j = Σ_i w_i a_i (D_j v)_i, n×k ({@link ReducedProductStats}). */
+  ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v);
+
+  /**
+   * Matrix-free pass at (θ, C): Σ_j D_jᵀW(D_j v − A z_j − β y_j), length p; {@code v == null}
+   * drops the D_j v term ({@link ReducedProductStats}).
+   */
+  ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z, double beta);
 
   /**
    * Whether {@link #redraw} can draw fresh rows (PDE collocation points regenerated from the

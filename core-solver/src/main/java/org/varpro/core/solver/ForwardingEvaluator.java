@@ -3,6 +3,7 @@ package org.varpro.core.solver;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -41,6 +42,16 @@ public abstract class ForwardingEvaluator implements Evaluator {
   public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious, StatsKind kind,
       boolean golubPereyra) {
     return inner.jacobian(theta, c, lambda, thetaPrevious, kind, golubPereyra);
+  }
+
+  @Override
+  public ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v) {
+    return inner.tangentProduct(theta, c, v);
+  }
+
+  @Override
+  public ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z, double beta) {
+    return inner.transposeProduct(theta, c, v, z, beta);
   }
 
   @Override

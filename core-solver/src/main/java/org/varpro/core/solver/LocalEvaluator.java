@@ -5,6 +5,7 @@ import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 
 /** Single-process passes: the blocks folded one after another, in a fixed order. */
@@ -103,6 +104,25 @@ public final class LocalEvaluator implements Evaluator {
         golubPereyra, thetaPrevious != null).addRidge(lambda);
     for (RowBlock b : blocks) {
       s.add(map, theta, c, thetaPrevious, b);
+    }
+    return s;
+  }
+
+  @Override
+  public ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v) {
+    ReducedProductStats s = ReducedProductStats.tangent(map.numFeatures(), map.numParams(), outputs);
+    for (RowBlock b : blocks) {
+      s.addTangent(map, theta, c, v, b);
+    }
+    return s;
+  }
+
+  @Override
+  public ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z,
+      double beta) {
+    ReducedProductStats s = ReducedProductStats.transpose(map.numFeatures(), map.numParams(), outputs);
+    for (RowBlock b : blocks) {
+      s.addTranspose(map, theta, c, v, z, beta, b);
     }
     return s;
   }

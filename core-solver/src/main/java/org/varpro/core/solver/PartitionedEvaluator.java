@@ -9,6 +9,7 @@ import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
+import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -121,6 +122,36 @@ public final class PartitionedEvaluator implements Evaluator {
       partials.add(foldProjection(map, theta, n, outputs, kind, List.of(p).iterator()));
     }
     return mergeProjection(n, outputs, kind, mergeTree(partials, driverMergeLimit, fanout, ProjectionStats::merge));
+  }
+
+  @Override
+  public ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v) {
+    return reducedProduct(ReducedProductStats.tangent(map.numFeatures(), map.numParams(), outputs),
+        (s, b) -> s.addTangent(map, theta, c, v, b));
+  }
+
+  @Override
+  public ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z, double beta) {
+    return reducedProduct(ReducedProductStats.transpose(map.numFeatures(), map.numParams(), outputs),
+        (s, b) -> s.addTranspose(map, theta, c, v, z, beta, b));
+  }
+
+  /** As the Spark evaluator: each partition folded, the merge tree, then merged in order into an empty summary. */
+  private ReducedProductStats reducedProduct(ReducedProductStats empty,
+      java.util.function.BiConsumer<ReducedProductStats, RowBlock> add) {
+    List<ReducedProductStats> partials = new ArrayList<>(partitions.length);
+    for (RowBlock[] part : partitions) {
+      ReducedProductStats s = empty.emptyLike();
+      for (RowBlock b : part) {
+        add.accept(s, b);
+      }
+      partials.add(s);
+    }
+    ReducedProductStats out = empty.emptyLike();
+    for (ReducedProductStats s : mergeTree(partials, driverMergeLimit, fanout, ReducedProductStats::merge)) {
+      out.merge(s);
+    }
+    return out;
   }
 
   @Override

@@ -31,6 +31,11 @@ public final class SolverOptions implements Serializable {
   /** Pass-1 statistics and the default for pass 2: QR (TSQR, stable) or GRAM (fast). */
   public StatsKind statistics = StatsKind.QR;
   public StepMethod step = StepMethod.AUTO;
+  /** AUTO takes the matrix-free step above this many parameters (Kaufman, no diagonal scaling). */
+  public int matrixFreeThreshold = 20000;
+  /** Matrix-free step: CG stops at ‖(H + μI)δ + g‖ ≤ cgTolerance·‖g‖ or after cgMaxIterations products. */
+  public double cgTolerance = 1e-6;
+  public int cgMaxIterations = 200;
   public Damping damping = Damping.NIELSEN;
   /** Marquardt scaling M = diag(H) instead of M = I. */
   public boolean diagonalScaling = false;
@@ -67,6 +72,9 @@ public final class SolverOptions implements Serializable {
     o.hessian = hessian;
     o.statistics = statistics;
     o.step = step;
+    o.matrixFreeThreshold = matrixFreeThreshold;
+    o.cgTolerance = cgTolerance;
+    o.cgMaxIterations = cgMaxIterations;
     o.damping = damping;
     o.diagonalScaling = diagonalScaling;
     o.tau = tau;
@@ -90,6 +98,10 @@ public final class SolverOptions implements Serializable {
     require(residualKappa > 0, "residual-kappa must be > 0");
     require(maxRejections > 0, "max-rejections must be > 0");
     require(statistics != StatsKind.ROWS, "statistics must be qr or gram");
+    require(matrixFreeThreshold >= 0, "matrix-free-threshold must be >= 0");
+    require(cgTolerance >= 0 && cgMaxIterations > 0, "cg-tolerance must be >= 0 and cg-max-iterations > 0");
+    require(step != StepMethod.MATRIX_FREE || (hessian == HessianKind.KAUFMAN && !diagonalScaling),
+        "step = matrix-free needs hessian = kaufman and diagonal-scaling = false");
     require(validationEvery >= 0, "validation-every must be >= 0");
     require(resampleEvery >= 0, "resample-every must be >= 0");
     require(validationPatience >= 0, "validation-patience must be >= 0");

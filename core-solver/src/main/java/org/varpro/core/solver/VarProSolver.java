@@ -52,7 +52,8 @@ public final class VarProSolver {
       throw new IllegalArgumentException("resample-every needs rows that can be redrawn (PDE collocation points); "
           + "these rows are fixed data");
     }
-    StepMethod method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics);
+    StepMethod method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics,
+        options.matrixFreeThreshold, options.hessian == HessianKind.KAUFMAN && !options.diagonalScaling);
     StatsKind pass2 = method.statistics();
     StatsKind pass1 = options.statistics;
     boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
@@ -82,10 +83,12 @@ public final class VarProSolver {
     }
     while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations) {
       iteration++;
-      JacobianStats js = evaluator.jacobian(theta, inner.c(), lambda,
-          options.principalAngles ? previousTheta : null, pass2, gp);
-      double angle = js.subspace != null && previousTheta != null ? largestPrincipalAngle(js.subspace.triangular(), n) : Double.NaN;
-      StepSolver step = StepSystems.build(js, options.hessian, options.diagonalScaling);
+      JacobianStats js = method == StepMethod.MATRIX_FREE ? null : evaluator.jacobian(theta, inner.c(),
+          lambda, options.principalAngles ? previousTheta : null, pass2, gp);
+      double angle = js != null && js.subspace != null && previousTheta != null ? largestPrincipalAngle(js.subspace.triangular(), n) : Double.NaN;
+      StepSolver step = js == null
+          ? MatrixFreeStepSolver.at(evaluator, theta, inner.c(), projection, lambda, options)
+          : StepSystems.build(js, options.hessian, options.diagonalScaling);
       double gnorm = step.gradientNorm();
       if (options.gradientTolerance > 0 && gnorm <= options.gradientTolerance) {
         history.add(record(iteration, start, inner, gnorm, Double.NaN, 0, Double.NaN, Double.NaN,

@@ -1,0 +1,183 @@
+package org.varpro.core.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.varpro.core.Fixtures;
+import org.varpro.core.model.Activation;
+import org.varpro.core.model.Perceptron;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.stats.JacobianStats;
+import org.varpro.core.stats.StatsKind;
+
+/** The matrix-free step (DESIGN §2.3) against the dense factor step and finite differences. */
+class MatrixFreeStepTest {
+  private final Perceptron net = Perceptron.of(Activation.TANH, 2, 6);
+  private final double[] theta = net.initialParams(5);
+
+  private RowBlock data(int m, int k) {
+    return Fixtures.rows(9, m, 2, k, -1, 1,
+        (x, j) -> Math.sin(2 * x[0] + j) * Math.cos(x[1]) + 0.1 * j, true);
+  }
+
+  private static SolverOptions convergedCg() {
+    SolverOptions o = new SolverOptions();
+    o.cgTolerance = 1e-14;
+    o.cgMaxIterations = 1000;
+    return o;
+  }
+
+  /** With CG run to convergence, the step and gradient equal the dense factor step's. */
+  @ParameterizedTest
+  @CsvSource({"0, QR", "0.05, QR", "0.05, GRAM"})
+  void stepEqualsDenseFactorStep(double lambda, String projectionKind) {
+    RowBlock rows = data(40, 2);
+    LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 16);
+    InnerSolution inner = InnerSolver.solve(ev.project(theta, StatsKind.QR), lambda);
+    JacobianStats js = ev.jacobian(theta, inner.c(), lambda, null, StatsKind.QR, false);
+    StepSolver dense = StepSystems.build(js, HessianKind.KAUFMAN, false);
+    MatrixFreeStepSolver mf = MatrixFreeStepSolver.at(ev, theta, inner.c(),
+        ev.project(theta, StatsKind.valueOf(projectionKind)), lambda, convergedCg());
+    assertClose(dense.gradient(), mf.gradient(), 1e-10, "gradient");
+    for (double mu : new double[] {1e-3, 0.1}) {
+      double[] d = dense.step(mu);
+      double[] x = mf.step(mu);
+      assertClose(d, x, 1e-8, "step at mu " + mu);
+      assertEquals(dense.predictedReduction(d, mu), mf.predictedReduction(x, mu),
+          1e-8 * Math.abs(dense.predictedReduction(d, mu)), "predicted reduction");
+    }
+  }
+
+  /**
+   * Kaufman's J_K v is P⊥ applied to the derivative of the residual [W½(A(θ)C − y); √λC] at C
+   * held fixed; its columns by central differences give H_K = J_KᵀJ_K, and the tangent pass
+   * must give Ãᵀ(J v) = AᵀW Ȧ C.
+   */
+  @Test
+  void productsMatchFiniteDifferencesOfTheResidual() {
+    int k = 2;
+    RowBlock rows = data(30, k);
+    double lambda = 0.02;
+    int m = rows.rows;
+    int n = net.numFeatures();
+    int p = net.numParams();
+    LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 8);
+    double[] c = InnerSolver.solve(ev.project(theta, StatsKind.QR), lambda).c();
+    double[] a = Fixtures.features(net, theta, rows);
+    // G_λ = AᵀWA + λI, dense.
+    double[] g = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = i == j ? lambda : 0;
+        for (int r = 0; r < m; r++) {
+          s += rows.weight[r] * a[r + i * m] * a[r + j * m];
+        }
+        g[i + j * n] = s;
+      }
+    }
+    int len = k * (m + n);
+    double[] jk = new double[len * p];
+    double[][] tangents = new double[p][];
+    double h = 1e-5;
+    for (int q = 0; q < p; q++) {
+      double[] tp = theta.clone();
+      double[] tm = theta.clone();
+      tp[q] += h;
+      tm[q] -= h;
+      double[] ap = Fixtures.features(net, tp, rows);
+      double[] am = Fixtures.features(net, tm, rows);
+      tangents[q] = new double[n * k];
+      for (int j = 0; j < k; j++) {
+        double[] u = new double[m];
+        for (int r = 0; r < m; r++) {
+          double s = 0;
+          for (int l = 0; l < n; l++) {
+            s += (ap[r + l * m] - am[r + l * m]) / (2 * h) * c[l + j * n];
+          }
+          u[r] = s;
+        }
+        // s_j = AᵀW u; the projection subtracts Ã G_λ⁻¹ s_j from [W½u; 0].
+        double[] sj = new double[n];
+        for (int l = 0; l < n; l++) {
+          for (int r = 0; r < m; r++) {
+            sj[l] += rows.weight[r] * a[r + l * m] * u[r];
+          }
+        }
+        System.arraycopy(sj, 0, tangents[q], j * n, n);
+        double[] z = Fixtures.solveDense(g.clone(), sj, n);
+        for (int r = 0; r < m; r++) {
+          double az = 0;
+          for (int l = 0; l < n; l++) {
+            az += a[r + l * m] * z[l];
+          }
+          jk[j * (m + n) + r + q * len] = Math.sqrt(rows.weight[r]) * (u[r] - az);
+        }
+        for (int l = 0; l < n; l++) {
+          jk[j * (m + n) + m + l + q * len] = -Math.sqrt(lambda) * z[l];
+        }
+      }
+    }
+    MatrixFreeStepSolver mf = MatrixFreeStepSolver.at(ev, theta, c, ev.project(theta, StatsKind.QR),
+        lambda, convergedCg());
+    SplittableRandom rng = new SplittableRandom(3);
+    double[] v = new double[p];
+    for (int q = 0; q < p; q++) {
+      v[q] = rng.nextDouble(-1, 1);
+    }
+    double[] expectedTangent = new double[n * k];
+    double[] jv = new double[len];
+    for (int q = 0; q < p; q++) {
+      for (int i = 0; i < n * k; i++) {
+        expectedTangent[i] += tangents[q][i] * v[q];
+      }
+      for (int i = 0; i < len; i++) {
+        jv[i] += jk[i + q * len] * v[q];
+      }
+    }
+    double[] hv = new double[p];
+    for (int q = 0; q < p; q++) {
+      for (int i = 0; i < len; i++) {
+        hv[q] += jk[i + q * len] * jv[i];
+      }
+    }
+    assertClose(expectedTangent, ev.tangentProduct(theta, c, v).vector(), 1e-7, "tangent pass");
+    assertClose(hv, mf.product(v), 1e-7, "H_K v");
+  }
+
+  /** A short MATRIX_FREE solve reaches the factor step's loss (same damping rule); AUTO picks it above the threshold. */
+  @Test
+  void shortSolveReachesTheFactorLoss() {
+    RowBlock rows = data(60, 1);
+    LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 16);
+    SolverOptions o = convergedCg();
+    o.lambda = 1e-6;
+    o.maxIterations = 15;
+    // μ = κ‖r‖: the same damping sequence for both (μ₀ from diag H needs the dense matrix).
+    o.damping = Damping.RESIDUAL;
+    o.residualKappa = 0.1;
+    o.step = StepMethod.FACTOR;
+    SolverResult dense = new VarProSolver(o).solve(ev, theta);
+    o.step = StepMethod.MATRIX_FREE;
+    SolverResult mf = new VarProSolver(o).solve(ev, theta);
+    assertTrue(dense.loss() < 0.5 * dense.history().get(0).loss(), "the factor solve made progress");
+    assertEquals(dense.loss(), mf.loss(), 1e-6 * dense.loss());
+    int p = net.numParams();
+    assertEquals(StepMethod.MATRIX_FREE, StepMethod.AUTO.resolve(60, 1, 7, p, StatsKind.QR, p - 1, true));
+    assertEquals(StepMethod.FACTOR, StepMethod.AUTO.resolve(60, 1, 7, p, StatsKind.QR, p, true));
+    assertEquals(StepMethod.FACTOR, StepMethod.AUTO.resolve(60, 1, 7, p, StatsKind.QR, p - 1, false));
+  }
+
+  private static void assertClose(double[] expected, double[] actual, double tol, String what) {
+    double scale = 0;
+    double diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]));
+      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(diff <= tol * Math.max(scale, 1e-300), what + ": max difference " + diff + " (scale " + scale + ")");
+  }
+}
