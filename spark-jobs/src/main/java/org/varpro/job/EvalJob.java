@@ -61,6 +61,10 @@ public final class EvalJob {
     if (!Files.exists(o.run)) {
       throw new DataError(o.run.toString(), 0, "no such run folder or model file");
     }
+    if (isClassification(modelFile)) {
+      throw new ConfigError("RUN", modelFile + " is a classification run; eval predicts regression and PDE models "
+          + "only (the run's accuracy, log-loss, per-class precision / recall and confusion matrix are in summary.json)");
+    }
     SavedModel model = SavedModel.read(modelFile);
     if (o.output != null && Files.isDirectory(o.output)) {
       throw new ConfigError("--output", o.output + " is a folder; give a file name such as predictions.csv");
@@ -312,5 +316,15 @@ public final class EvalJob {
 
   static String where(Config c, String key) {
     return StrictConfig.where(c, key);
+  }
+
+  private static boolean isClassification(Path modelFile) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode kind = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(modelFile.toFile()).get("kind");
+      return kind != null && "classification".equals(kind.asText());
+    } catch (java.io.IOException e) {
+      return false; // SavedModel.read reports unreadable files
+    }
   }
 }

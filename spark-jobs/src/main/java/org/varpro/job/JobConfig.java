@@ -38,7 +38,7 @@ import org.varpro.config.StrictConfig;
 public final class JobConfig {
   /** The sections a run configuration may have. */
   public static final List<String> SECTIONS = List.of("job", "data", "generated", "pde", "points",
-      "weights", "model", "solver", JobConfig.SWEEP_SECTION);
+      "weights", "classify", "model", "solver", JobConfig.SWEEP_SECTION);
   /**
    * The section of a sweep configuration ({@code varpro sweep}); {@code train} ignores it, so
    * {@code train SWEEP.conf --set …} runs one configuration of the sweep.
@@ -53,7 +53,7 @@ public final class JobConfig {
 
   /** What the run fits. */
   public enum Kind {
-    PDE("pde"), TABULAR("regression"), GENERATED("regression");
+    PDE("pde"), TABULAR("regression"), GENERATED("regression"), CLASSIFY("classification");
 
     private final String modelKind;
 
@@ -189,17 +189,18 @@ public final class JobConfig {
     boolean pde = root.hasPath("pde");
     boolean data = root.hasPath("data");
     boolean generated = root.hasPath("generated");
-    int given = (pde ? 1 : 0) + (data ? 1 : 0) + (generated ? 1 : 0);
+    boolean classify = root.hasPath("classify");
+    int given = (pde ? 1 : 0) + (data ? 1 : 0) + (generated ? 1 : 0) + (classify ? 1 : 0);
     if (given == 0) {
       throw new ConfigError("pde", "the configuration needs one of the sections pde (a PDE), data "
-          + "(tabular regression) or generated (synthetic regression)");
+          + "(tabular regression), generated (synthetic regression) or classify (classification)");
     }
     if (given > 1) {
-      String second = pde && data ? "data" : "generated";
-      throw new ConfigError(second, "only one of the sections pde, data and generated may be given"
+      String second = classify ? "classify" : pde && data ? "data" : "generated";
+      throw new ConfigError(second, "only one of the sections pde, data, generated and classify may be given"
           + StrictConfig.where(root, second));
     }
-    Kind kind = pde ? Kind.PDE : data ? Kind.TABULAR : Kind.GENERATED;
+    Kind kind = pde ? Kind.PDE : data ? Kind.TABULAR : generated ? Kind.GENERATED : Kind.CLASSIFY;
     if (kind != Kind.PDE) {
       for (String s : List.of("points", "weights")) {
         if (root.hasPath(s)) {

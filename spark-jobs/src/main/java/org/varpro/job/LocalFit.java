@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.apache.spark.sql.SparkSession;
+import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.config.PdeConfig;
 import org.varpro.config.SolverConfig;
@@ -97,6 +98,7 @@ public final class LocalFit {
   public static Outcome fit(JobConfig job, TabularRows tabular, Runnable checkpoint) {
     SolverOptions options = SolverConfig.parse(job.root());
     return switch (job.kind()) {
+      case CLASSIFY -> throw new ConfigError("classify", "sweeps of classification runs are not supported");
       case PDE -> fitPde(job, options, checkpoint);
       case TABULAR -> {
         if (tabular == null) {

@@ -280,4 +280,56 @@ public final class Plots {
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     return file;
   }
+
+  /** Objective and training accuracy of a classification run against the iteration. */
+  static Path classifierConvergence(Path file, String title, List<org.varpro.core.classify.ClassifierRecord> history)
+      throws IOException {
+    List<Double> it = new ArrayList<>();
+    List<Double> objective = new ArrayList<>();
+    List<Double> error = new ArrayList<>();
+    for (org.varpro.core.classify.ClassifierRecord r : history) {
+      if (r.loss() > 0 && Double.isFinite(r.loss())) {
+        it.add((double) r.iteration());
+        objective.add(r.loss());
+        error.add(Math.max(1 - r.trainAccuracy(), 1e-6));
+      }
+    }
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title + ": convergence")
+        .xAxisTitle("iteration").yAxisTitle("objective / training error rate").build();
+    chart.getStyler().setYAxisLogarithmic(true);
+    if (!it.isEmpty()) {
+      chart.addSeries("objective (mean cross-entropy + ridges)", it, objective);
+      chart.addSeries("training error rate (floored at 1e-6)", it, error);
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
+
+  /** The confusion matrix as a heat map of counts (x: predicted class, y: true class). */
+  static Path confusion(Path file, String title, long[][] confusion) throws IOException {
+    int k = confusion.length;
+    List<Integer> classes = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      classes.add(c);
+    }
+    List<Number[]> cells = new ArrayList<>();
+    long max = 1;
+    for (int t = 0; t < k; t++) {
+      for (int q = 0; q < k; q++) {
+        cells.add(new Number[] {q, t, confusion[t][q]});
+        max = Math.max(max, confusion[t][q]);
+      }
+    }
+    HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle("predicted class").yAxisTitle("true class").build();
+    chart.getStyler().setShowValue(true);
+    chart.getStyler().setMin(0);
+    chart.getStyler().setMax(max);
+    chart.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.0f", v));
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x28, 0x9b, 0xe6), new Color(0x30, 0x12, 0x3b)});
+    chart.addSeries("count", classes, classes, cells);
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
 }

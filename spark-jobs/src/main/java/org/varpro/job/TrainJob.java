@@ -67,9 +67,27 @@ public final class TrainJob {
     PrintWriter log = o.log;
     com.typesafe.config.Config root = JobConfig.load(o.config, o.overrides);
     JobConfig job = JobConfig.parse(root, o.config, o.output, o.master);
+    if (job.kind() == JobConfig.Kind.CLASSIFY) {
+      // Classification: the same run folder life cycle, the work in ClassifyJob.
+      ClassifyJob.Settings settings = ClassifyJob.check(job);
+      return inRunFolder(o, job, (spark, folder) -> ClassifyJob.train(job, settings, spark, folder, log, start));
+    }
     SolverOptions solverOptions = SolverConfig.parse(job.root());
     check(job);
+    return inRunFolder(o, job, (spark, folder) -> train(job, solverOptions, spark, folder, log, start, o.verbose));
+  }
 
+  /** The fit that fills a run folder, given the Spark session. */
+  private interface Fit {
+    Result run(SparkHandle spark, RunFolder folder);
+  }
+
+  /**
+   * Creates the temporary run folder, opens Spark, runs the fit and moves the folder into place;
+   * on any failure the temporary folder is deleted and nothing is left behind.
+   */
+  private static Result inRunFolder(Options o, JobConfig job, Fit fit) {
+    PrintWriter log = o.log;
     String outputKey = o.output != null ? "--output" : "job.output";
     try (RunFolder folder = RunFolder.create(job.output(), o.overwrite, outputKey)) {
       log.println("varpro: run " + job.name() + " → " + job.output() + " (writing to " + folder.dir().getFileName() + ")");
@@ -78,12 +96,12 @@ public final class TrainJob {
       Result r;
       try (SparkHandle spark = SparkHandle.open("varpro train " + job.name(), job.sparkMaster(),
           job.sparkUi(), job.logLevel(), log)) {
-        r = train(job, solverOptions, spark, folder, log, start, o.verbose);
+        r = fit.run(spark, folder);
       }
       Path done = folder.commit();
       log.println("varpro: wrote " + done);
       log.flush();
-      return new Result(done, r.solver, r.summary);
+      return new Result(done, r.solver(), r.summary());
     }
   }
 
@@ -103,6 +121,7 @@ public final class TrainJob {
         RegressionSetup.Generated g = RegressionSetup.Generated.parse(job.root());
         featureMap(ModelConfig.parse(job.root(), null), g.dimension());
       }
+      case CLASSIFY -> throw new ConfigError("classify", "sweeps of classification runs are not supported");
       default -> throw new IllegalStateException();
     }
   }
@@ -120,6 +139,7 @@ public final class TrainJob {
       case PDE -> PdeSetup.create(spark.sc, job);
       case TABULAR -> RegressionSetup.tabular(spark.spark, job);
       case GENERATED -> RegressionSetup.generated(spark.sc, job);
+      case CLASSIFY -> throw new IllegalStateException("classification runs go through ClassifyJob");
     };
   }
 

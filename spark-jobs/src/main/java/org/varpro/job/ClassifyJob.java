@@ -1,0 +1,190 @@
+package org.varpro.job;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.varpro.bench.BenchJson;
+import org.varpro.config.ClassifyConfig;
+import org.varpro.config.ConfigError;
+import org.varpro.config.ModelConfig;
+import org.varpro.core.classify.ClassificationMetrics;
+import org.varpro.core.classify.ClassifierListener;
+import org.varpro.core.classify.ClassifierModel;
+import org.varpro.core.classify.ClassifierOptions;
+import org.varpro.core.classify.ClassifierRecord;
+import org.varpro.core.classify.ClassifierResult;
+import org.varpro.core.classify.ClassifierSolver;
+import org.varpro.core.classify.JvpPerceptron;
+import org.varpro.core.classify.LabeledData;
+import org.varpro.core.linalg.Lapack;
+import org.varpro.core.model.RowBlock;
+import org.varpro.spark.SparkClassifyEvaluator;
+
+/**
+ * {@code varpro train} for a configuration with a {@code classify} section: GNvpro (DESIGN §2.6)
+ * on Spark. The training rows are split into blocks over {@code job.partitions} partitions; the
+ * passes run on {@link SparkClassifyEvaluator}; the run folder holds model.json, history.csv,
+ * summary.json (accuracy, log-loss, per-class precision and recall on the training and test
+ * sets, the confusion matrix), confusion.png and convergence.png, written like a regression run's.
+ */
+public final class ClassifyJob {
+  private ClassifyJob() {}
+
+  /** The parts of a classification run that can be checked without Spark. */
+  record Settings(ClassifyConfig data, ModelConfig model, ClassifierOptions solver) {}
+
+  static Settings check(JobConfig job) {
+    ClassifyConfig data = ClassifyConfig.parse(job.root());
+    ModelConfig model = ModelConfig.parse(job.root(), null);
+    if (!model.type().equals("perceptron")) {
+      throw new ConfigError("model.type", "classification needs a perceptron, got " + model.type());
+    }
+    return new Settings(data, model, ClassifyConfig.solver(job.root()));
+  }
+
+  /** The feature network, with the forward-mode products the matrix-free step needs. */
+  static JvpPerceptron network(ModelConfig model, int inputs) {
+    int[] widths = new int[model.hidden().length + 1];
+    widths[0] = inputs;
+    System.arraycopy(model.hidden(), 0, widths, 1, model.hidden().length);
+    try {
+      return new JvpPerceptron(widths, model.activation(), model.bias(), model.constant(), model.alpha(),
+          model.init(), model.boxLow(), model.boxHigh(), model.boxSlope());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model", e.getMessage(), e);
+    }
+  }
+
+  static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
+      long start) {
+    LabeledData.Split split = s.data().load();
+    LabeledData train = split.train();
+    LabeledData test = split.test();
+    int classes = train.classes();
+    JvpPerceptron net = network(s.model(), train.inputDim());
+    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows, %d inputs, %d classes",
+        s.data().data(), train.rows(), test.rows(), train.inputDim(), classes));
+    log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
+    log.flush();
+
+    // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
+    RowBlock trainRows = train.toBlock(1.0 / train.rows());
+    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())), job.partitions());
+    ClassifierListener listener = new ClassifierListener() {
+      @Override
+      public void onIteration(ClassifierRecord r) {
+        log.println(String.format(Locale.ROOT,
+            "varpro: iteration %4d  %7.2f s  objective %.6e  cross-entropy %.4e  train accuracy %.4f  |g| %.2e"
+                + "  mu %.2e  inner %d  cg %d%s",
+            r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
+            r.innerIterations(), r.cgIterations(), r.accepted() ? "" : "  (rejected)"));
+        log.flush();
+      }
+    };
+    ClassifierResult result;
+    try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, classes)) {
+      result = new ClassifierSolver(s.solver(), listener).solve(ev, net.initialParams(s.model().seed()));
+    }
+    log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
+        result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
+        result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
+
+    ClassifierModel model = ClassifierModel.of(net, result, classes);
+    ClassificationMetrics trainMetrics = model.evaluate(train.toBlock(1.0));
+    ClassificationMetrics testMetrics = model.evaluate(test.toBlock(1.0));
+    log.println("varpro: train " + trainMetrics.summary());
+    log.println("varpro: test  " + testMetrics.summary());
+    log.flush();
+
+    Path dir = folder.dir();
+    Map<String, Object> saved = new LinkedHashMap<>();
+    saved.put("kind", "classification");
+    saved.put("classes", classes);
+    saved.put("inputs", train.inputDim());
+    saved.put("network", network(s.model()));
+    saved.put("lambda", result.lambda());
+    saved.put("theta", result.theta());
+    saved.put("c", result.c());
+    saved.put("configuration", SavedModel.parseObject(JobConfig.toJson(job.root())));
+    BenchJson.write(dir.resolve("model.json"), saved);
+    writeHistory(dir.resolve("history.csv"), result.history());
+    try {
+      Plots.classifierConvergence(dir.resolve("convergence.png"), job.name(), result.history());
+      Plots.confusion(dir.resolve("confusion.png"), job.name() + ": test confusion matrix (rows: true class)",
+          testMetrics.confusion());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("name", job.name());
+    summary.put("kind", "classification");
+    summary.put("run_folder", folder.target().toString());
+    summary.put("data", s.data().data());
+    summary.put("train", metrics(trainMetrics));
+    summary.put("test", metrics(testMetrics));
+    summary.put("objective", result.loss());
+    summary.put("iterations", result.iterations());
+    summary.put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
+    summary.put("step", result.step().name().toLowerCase(Locale.ROOT));
+    summary.put("solver_seconds", result.seconds());
+    summary.put("wall_seconds", (System.nanoTime() - start) * 1e-9);
+    summary.put("parameters", net.numParams());
+    summary.put("model", net.describe());
+    summary.put("blas", Lapack.describe());
+    summary.put("spark_version", spark.spark.version());
+    summary.put("spark_master", spark.master());
+    summary.put("partitions", job.partitions());
+    summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
+    BenchJson.write(dir.resolve("summary.json"), summary);
+    return new TrainJob.Result(folder.target(), null, summary);
+  }
+
+  private static Map<String, Object> network(ModelConfig m) {
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("hidden", m.hidden());
+    n.put("activation", m.activation().name().toLowerCase(Locale.ROOT));
+    n.put("bias", m.bias());
+    n.put("constant", m.constant());
+    n.put("alpha", m.alpha());
+    return n;
+  }
+
+  private static Map<String, Object> metrics(ClassificationMetrics m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rows", m.rows());
+    out.put("accuracy", m.accuracy());
+    out.put("log_loss", m.logLoss());
+    out.put("balanced_accuracy", m.balancedAccuracy());
+    out.put("precision", m.precision());
+    out.put("recall", m.recall());
+    out.put("confusion", m.confusion());
+    return out;
+  }
+
+  private static void writeHistory(Path file, List<ClassifierRecord> history) {
+    List<String> lines = new ArrayList<>();
+    lines.add("iteration,seconds,objective,cross_entropy,train_accuracy,gradient_norm,mu,step_norm,gain_ratio,"
+        + "accepted,rejections,inner_iterations,cg_iterations");
+    for (ClassifierRecord r : history) {
+      lines.add(String.format(Locale.ROOT, "%d,%.6f,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%b,%d,%d,%d",
+          r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
+          r.stepNorm(), r.gainRatio(), r.accepted(), r.rejections(), r.innerIterations(), r.cgIterations()));
+    }
+    try {
+      Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
