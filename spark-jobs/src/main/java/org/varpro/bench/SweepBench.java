@@ -20,8 +20,11 @@ import org.varpro.sweep.SweepTask;
 
 /**
  * Sweep throughput: the configurations of a sweep run one after another in one thread (the
- * driver's, no Spark), then as one Spark job with one task per configuration, timed the same
- * way (from the first configuration to the last row; the Spark session is up before either).
+ * driver's, no Spark), and as Spark jobs with one task per configuration, timed the same way
+ * (from the first configuration to the last row; the Spark session is up before either). On a
+ * machine shared with other work the background load changes over minutes, so the
+ * configurations are timed in a few consecutive blocks ({@code rounds}), each block serially and
+ * then on Spark, and the times are summed: both runs see the same load.
  * Before the timed runs, the first {@code warmup} configurations run once untimed, serially and
  * as a Spark job, so that both timed runs find the JIT (and Spark's scheduler) warm. The two runs must give the same rows (status, loss, metrics and
  * iterations, bit for bit): the report says whether they did.
@@ -34,6 +37,8 @@ public final class SweepBench {
     public List<String> overrides = List.of();
     public String master = "local[2]";
     public int warmup = 1;
+    /** The configurations are timed in this many consecutive blocks, each serially then on Spark. */
+    public int rounds = 4;
     public Consumer<String> progress = s -> {};
     /** Spark's session line. */
     public java.io.PrintWriter log = new java.io.PrintWriter(System.err, true);
@@ -41,7 +46,7 @@ public final class SweepBench {
 
   /** The figures. */
   public record Report(int configurations, double serialSeconds, double sparkSeconds, String master, int slots,
-      boolean identical, String blas, BenchTable table) {
+      int rounds, boolean identical, String blas, BenchTable table) {
     public double ratio() {
       return serialSeconds / sparkSeconds;
     }
@@ -53,6 +58,7 @@ public final class SweepBench {
       m.put("spark_seconds", sparkSeconds);
       m.put("master", master);
       m.put("task_slots", slots);
+      m.put("rounds", rounds);
       m.put("ratio", ratio());
       m.put("identical_rows", identical);
       m.put("blas", blas);
@@ -83,20 +89,30 @@ public final class SweepBench {
     // Spark's first job loads its scheduling classes: not part of the sweep's throughput.
     SweepRunner.run(sc, warmup, tabular, (c, row) -> {});
     o.progress.accept("bench sweep: warm-up done (" + Math.min(o.warmup, configurations.size())
-        + " configurations); serial run in one thread ...");
+        + " configurations); " + o.rounds + " rounds of serial, then Spark ...");
     Map<String, SweepRow> serial = new LinkedHashMap<>();
-    long t0 = System.nanoTime();
-    for (Configuration c : configurations) {
-      serial.put(c.hash(), SweepTask.run(c, tabular::get, () -> {}, SweepTask.SERIAL));
-    }
-    double serialSeconds = (System.nanoTime() - t0) * 1e-9;
-    o.progress.accept(String.format(java.util.Locale.ROOT, "bench sweep: serial %.1f s; Spark run ...",
-        serialSeconds));
-
     Map<String, SweepRow> parallel = new java.util.concurrent.ConcurrentHashMap<>();
-    long t1 = System.nanoTime();
-    SweepRunner.run(sc, configurations, tabular, (c, row) -> parallel.put(c.hash(), row));
-    double sparkSeconds = (System.nanoTime() - t1) * 1e-9;
+    double serialSeconds = 0;
+    double sparkSeconds = 0;
+    int rounds = Math.max(1, Math.min(o.rounds, configurations.size()));
+    for (int r = 0; r < rounds; r++) {
+      // Consecutive blocks, so that both runs of a block see the same background load.
+      List<Configuration> block = configurations.subList(r * configurations.size() / rounds,
+          (r + 1) * configurations.size() / rounds);
+      long t0 = System.nanoTime();
+      for (Configuration c : block) {
+        serial.put(c.hash(), SweepTask.run(c, tabular::get, () -> {}, SweepTask.SERIAL));
+      }
+      double s0 = (System.nanoTime() - t0) * 1e-9;
+      long t1 = System.nanoTime();
+      SweepRunner.run(sc, block, tabular, (c, row) -> parallel.put(c.hash(), row));
+      double s1 = (System.nanoTime() - t1) * 1e-9;
+      serialSeconds += s0;
+      sparkSeconds += s1;
+      o.progress.accept(String.format(java.util.Locale.ROOT,
+          "bench sweep: round %d/%d (%d configurations): serial %.1f s, Spark %.1f s", r + 1, rounds, block.size(),
+          s0, s1));
+    }
 
     boolean identical = true;
     for (Configuration c : configurations) {
@@ -108,10 +124,10 @@ public final class SweepBench {
     table.addRow("serial, one thread", serialSeconds, serialSeconds / configurations.size(), statusCounts(serial));
     table.addRow("Spark " + sc.master() + ", one task each", sparkSeconds, sparkSeconds / configurations.size(),
         statusCounts(parallel));
-    table.addNote(String.format(java.util.Locale.ROOT, "ratio serial / Spark = %.2f (%d task slots)",
-        serialSeconds / sparkSeconds, slots));
+    table.addNote(String.format(java.util.Locale.ROOT, "ratio serial / Spark = %.2f (%d task slots, %d rounds)",
+        serialSeconds / sparkSeconds, slots, rounds));
     table.addNote("identical rows (status, loss, metrics, iterations) in both runs: " + (identical ? "yes" : "NO"));
-    return new Report(configurations.size(), serialSeconds, sparkSeconds, sc.master(), slots, identical,
+    return new Report(configurations.size(), serialSeconds, sparkSeconds, sc.master(), slots, rounds, identical,
         Lapack.describe(), table);
   }
 

@@ -267,6 +267,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Configurations run once untimed first, to warm the JIT (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--rounds", defaultValue = "4",
+        description = "Consecutive blocks of configurations, each timed serially then on Spark, so that both "
+            + "runs see the same background load (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
@@ -278,6 +283,7 @@ public final class BenchCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       SweepBench.Options o = new SweepBench.Options();
+      o.rounds = rounds;
       o.config = config;
       o.overrides = List.copyOf(overrides);
       o.master = master;
