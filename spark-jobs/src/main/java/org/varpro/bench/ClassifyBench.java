@@ -1,6 +1,5 @@
 package org.varpro.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,12 +142,10 @@ public final class ClassifyBench {
 
   /** The Fashion-MNIST files must be there; otherwise a one-line error naming the package. */
   public static void requireData(Path dir) {
-    for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
-      if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new DataError(dir.resolve(f).toString(), 0,
-            "Fashion-MNIST missing: install Debian's dataset-fashion-mnist (sudo apt-get install -y dataset-fashion-mnist)");
-      }
+    try {
+      Datasets.requireFashionMnist(dir);
+    } catch (Datasets.InputError e) {
+      throw DataError.of(e);
     }
   }
 

@@ -56,18 +56,20 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
 
   /** The training and test sets, with the sub-sample applied to the training set. */
   public LabeledData.Split load() {
+    // Unreadable or malformed files are Datasets.InputError (file:line), exit code 2.
     LabeledData.Split split;
-    try {
-      if (data.equals("digits")) {
-        LabeledData all = path == null ? Datasets.digits() : Datasets.digits(path);
-        split = all.split(testFraction, seed);
-      } else {
-        split = path == null
-            ? new LabeledData.Split(Datasets.fashionMnist(true), Datasets.fashionMnist(false))
-            : new LabeledData.Split(Datasets.fashionMnist(path, true), Datasets.fashionMnist(path, false));
+    if (data.equals("digits")) {
+      LabeledData all;
+      try {
+        all = path == null ? Datasets.digits() : Datasets.digits(path);
+      } catch (IllegalStateException e) { // the default file is not above the working directory
+        throw new ConfigError(SECTION + ".path", e.getMessage() + "; give the file's path", e);
       }
-    } catch (IllegalStateException e) {
-      throw new ConfigError(SECTION + ".data", e.getMessage(), e);
+      split = all.split(testFraction, seed);
+    } else {
+      split = path == null
+          ? new LabeledData.Split(Datasets.fashionMnist(true), Datasets.fashionMnist(false))
+          : new LabeledData.Split(Datasets.fashionMnist(path, true), Datasets.fashionMnist(path, false));
     }
     if (trainRows > 0 && trainRows < split.train().rows()) {
       return new LabeledData.Split(split.train().subsample(trainRows, seed), split.test());

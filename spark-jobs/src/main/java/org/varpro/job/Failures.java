@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.varpro.config.ConfigError;
+import org.varpro.core.classify.Datasets;
 import org.varpro.spark.DataError;
 
 /**
@@ -27,6 +28,9 @@ public final class Failures {
       }
       if (c instanceof DataError e) {
         return e;
+      }
+      if (c instanceof Datasets.InputError e) {
+        return DataError.of(e);
       }
       if (c instanceof ConfigException e) {
         return new ConfigError(e.origin() == null ? "config" : e.origin().description(), e.getMessage(), e);

@@ -38,6 +38,11 @@ public class DataError extends IllegalArgumentException {
     return line > 0 ? file + ":" + line + ": " : file + ": ";
   }
 
+  /** The same error from the core readers ({@link org.varpro.core.classify.Datasets}). */
+  public static DataError of(org.varpro.core.classify.Datasets.InputError e) {
+    return new DataError(e.file, e.line, e.detail, e);
+  }
+
   /** An error about row {@code row} (1-based) of a file without lines (Parquet): "file: row N: …". */
   public static DataError row(String file, long row, String message) {
     return new DataError(file, row, message, true);

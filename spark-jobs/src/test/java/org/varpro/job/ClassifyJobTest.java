@@ -98,4 +98,21 @@ class ClassifyJobTest {
     assertTrue(missing.err().contains("no.csv"), missing.err());
     assertFalse(Files.exists(out), "no run folder after bad input");
   }
+
+  @Test
+  void aBadLabelLineIsNamedByFileAndLine() throws IOException {
+    Path bad = tmp.resolve("digits-bad.csv");
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    String row = "0,".repeat(64);
+    for (int i = 0; i < 40; i++) {
+      lines.add(row + (i % 10));
+    }
+    lines.set(16, row + "11");
+    Files.write(bad, lines);
+    Path out = tmp.resolve("bad-label");
+    TrainJobTest.Run r = TrainJobTest.cli("train", config(""), "--set", "classify.path=" + bad, "--output", out);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(bad + ":17: class label '11' is not an integer in 0..9"), r.err());
+    assertFalse(Files.exists(out));
+  }
 }

@@ -75,9 +75,10 @@ class DatasetsTest {
     // Row 1, pixel 2 is byte 1·6 + 2 = 8 → 80/255.
     assertEquals(80 / 255.0, d.x()[1 + 2 * 3]);
     assertEquals(170 / 255.0, d.x()[2 + 5 * 3]);
-    IllegalStateException missing = assertThrows(IllegalStateException.class,
+    Datasets.InputError missing = assertThrows(Datasets.InputError.class,
         () -> Datasets.fashionMnist(dir, false));
-    assertTrue(missing.getMessage().contains("apt-get install dataset-fashion-mnist"), missing.getMessage());
+    assertTrue(missing.getMessage().startsWith(dir.resolve("t10k-images-idx3-ubyte.gz") + ": ")
+        && missing.getMessage().contains("dataset-fashion-mnist"), missing.getMessage());
   }
 
   /** The real test set of Debian's dataset-fashion-mnist, when installed. */
@@ -90,6 +91,26 @@ class DatasetsTest {
     for (int c : d.classCounts()) {
       assertEquals(1000, c);
     }
+  }
+
+  /** Bad digits lines are reported as file:line with what is wrong. */
+  @Test
+  void digitsErrorsNameFileAndLine(@TempDir Path dir) throws IOException {
+    String good = "0,".repeat(64) + "3";
+    String[][] cases = {
+        {good + "\n" + "0,".repeat(64) + "12\n", ":2: ", "class label '12' is not an integer in 0..9"},
+        {good + "\n\n" + "0,".repeat(64) + "2.5\n", ":3: ", "class label '2.5' is not an integer in 0..9"},
+        {"0,".repeat(63) + "x,1\n", ":1: ", "non-numeric value 'x' in pixel 63"},
+        {good + "\n0,1,2\n", ":2: ", "expected 65 comma-separated fields"}};
+    for (String[] c : cases) {
+      Path f = dir.resolve("digits.csv");
+      Files.writeString(f, c[0]);
+      Datasets.InputError e = assertThrows(Datasets.InputError.class, () -> Datasets.digits(f));
+      assertTrue(e.getMessage().startsWith(f + c[1]) && e.getMessage().contains(c[2]), e.getMessage());
+    }
+    Datasets.InputError missing = assertThrows(Datasets.InputError.class,
+        () -> Datasets.digits(dir.resolve("none.csv")));
+    assertEquals(dir.resolve("none.csv") + ": no such file", missing.getMessage());
   }
 
   @Test
