@@ -44,6 +44,11 @@ public final class BenchCommand implements Callable<Integer> {
     return runRegression(options, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
+  /** The Spark session of a benchmark: UI off, logs at WARN. */
+  static org.apache.spark.sql.SparkSession benchSession(String appName, String master) {
+    return org.varpro.spark.SparkSessions.builder(appName).master(master).ui(false).logLevel("WARN").getOrCreate();
+  }
+
   @Command(
       name = "regression",
       mixinStandardHelpOptions = true,
@@ -225,11 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
         err.println("varpro: " + e.getMessage());
         return 2;
       }
-      org.apache.spark.sql.SparkSession spark = org.varpro.spark.SparkSessions.builder("varpro-bench-scale")
-          .master(master)
-          .ui(false)
-          .logLevel("WARN")
-          .getOrCreate();
+      org.apache.spark.sql.SparkSession spark = benchSession("varpro-bench-scale", master);
       ScaleBench.Report report = ScaleBench.run(spark, o);
       out.print(report.render());
       out.flush();
@@ -477,11 +478,7 @@ public final class BenchCommand implements Callable<Integer> {
       try {
         o.validate();
         ClassifyBench.requireData(o.dataDir);
-        org.apache.spark.sql.SparkSession spark = org.varpro.spark.SparkSessions.builder("varpro-bench-classify")
-            .master(master)
-            .ui(false)
-            .logLevel("WARN")
-            .getOrCreate();
+        org.apache.spark.sql.SparkSession spark = benchSession("varpro-bench-classify", master);
         report = ClassifyBench.run(spark, o);
       } catch (IllegalArgumentException e) {
         err.println("varpro: " + e.getMessage());

@@ -108,12 +108,7 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
     if (root.hasPath(p + ".cg-max-iterations")) {
       o.cgMaxIterations = StrictConfig.getInt(root, p + ".cg-max-iterations");
     }
-    try {
-      o.validate();
-    } catch (IllegalArgumentException e) {
-      String key = e.getMessage().split(" ")[0];
-      throw new ConfigError(p + "." + key, e.getMessage().substring(key.length()).trim(), e);
-    }
+    SolverConfig.validate(root, p, o::validate);
     return o;
   }
 }

@@ -92,10 +92,16 @@ public record ModelConfig(String type, int[] hidden, Activation activation, Init
   }
 
   /** The feature map for inputs of dimension {@code inputDim}. */
-  public FeatureMap featureMap(int inputDim) {
+  /** The layer widths: the input dimension, then the hidden widths. */
+  public int[] widths(int inputDim) {
     int[] widths = new int[hidden.length + 1];
     widths[0] = inputDim;
     System.arraycopy(hidden, 0, widths, 1, hidden.length);
+    return widths;
+  }
+
+  public FeatureMap featureMap(int inputDim) {
+    int[] widths = widths(inputDim);
     if (type.equals("deep-linear")) {
       return new Perceptron(widths, Activation.IDENTITY, bias, constant, alpha, init, boxLow, boxHigh, boxSlope);
     }

@@ -76,14 +76,21 @@ public final class SolverConfig {
     if (root.hasPath(p + ".validation-patience")) {
       o.validationPatience = StrictConfig.getInt(root, p + ".validation-patience");
     }
-    try {
-      o.validate();
-    } catch (IllegalArgumentException e) {
-      // SolverOptions names the option in kebab-case first: "lambda must be ...".
-      String key = e.getMessage().split(" ")[0];
-      throw new ConfigError(p + "." + key, e.getMessage().substring(key.length()).trim()
-          + StrictConfig.where(root, p + "." + key), e);
-    }
+    validate(root, p, o::validate);
     return o;
+  }
+
+  /**
+   * Runs an options check whose messages name the option in kebab-case first ("lambda must be
+   * ..."), turning a failure into a ConfigError naming {@code section.option} and its place.
+   */
+  static void validate(Config root, String section, Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().split(" ")[0];
+      throw new ConfigError(section + "." + key, e.getMessage().substring(key.length()).trim()
+          + StrictConfig.where(root, section + "." + key), e);
+    }
   }
 }

@@ -54,11 +54,8 @@ public final class ClassifyJob {
 
   /** The feature network, with the forward-mode products the matrix-free step needs. */
   static JvpPerceptron network(ModelConfig model, int inputs) {
-    int[] widths = new int[model.hidden().length + 1];
-    widths[0] = inputs;
-    System.arraycopy(model.hidden(), 0, widths, 1, model.hidden().length);
     try {
-      return new JvpPerceptron(widths, model.activation(), model.bias(), model.constant(), model.alpha(),
+      return new JvpPerceptron(model.widths(inputs), model.activation(), model.bias(), model.constant(), model.alpha(),
           model.init(), model.boxLow(), model.boxHigh(), model.boxSlope());
     } catch (IllegalArgumentException e) {
       throw new ConfigError("model", e.getMessage(), e);
