@@ -15,7 +15,7 @@ import org.varpro.core.stats.StatsKind;
 public final class SolverConfig {
   public static final List<String> KEYS = List.of("max-iterations", "time-budget",
       "gradient-tolerance", "loss-tolerance", "relative-tolerance", "max-rejections", "lambda",
-      "lambda-factor", "lambda-floor", "hessian", "statistics", "step", "matrix-free-threshold",
+      "lambda-factor", "lambda-floor", "rank-tolerance", "hessian", "statistics", "step", "matrix-free-threshold",
       "cg-tolerance", "cg-max-iterations", "damping",
       "diagonal-scaling", "tau", "residual-kappa", "residual-exponent", "principal-angles",
       "validation-every", "validation-patience", "resample-every");
@@ -39,6 +39,7 @@ public final class SolverConfig {
     o.lambda = ModelConfig.optDouble(root, p + ".lambda", o.lambda);
     o.lambdaFactor = ModelConfig.optDouble(root, p + ".lambda-factor", o.lambdaFactor);
     o.lambdaFloor = ModelConfig.optDouble(root, p + ".lambda-floor", o.lambdaFloor);
+    o.rankTolerance = ModelConfig.optDouble(root, p + ".rank-tolerance", o.rankTolerance);
     if (root.hasPath(p + ".hessian")) {
       o.hessian = ModelConfig.parseEnum(root, p + ".hessian", HessianKind::parse);
     }

@@ -5,8 +5,10 @@ package org.varpro.core.solver;
  * f_λ(θ), and the rank diagnostics of G = AᵀWA (DESIGN §2.4).
  *
  * @param gramEigenvalues eigenvalues of G (not G + λI), ascending
- * @param effectiveRank eigenvalues above λ (λ > 0), or the numerical rank (λ = 0)
- * @param rankDeficient λ = 0 and G is numerically singular: C is the minimum-norm solution
+ * @param effectiveRank eigenvalues above λ (λ > 0), or the numerical rank at the solve's
+ *     relative cut-off (λ = 0)
+ * @param rankDeficient λ = 0 and the numerical rank is below n: C is the minimum-norm solution
+ *     over the singular values above the cut-off
  */
 public record InnerSolution(double[] c, int features, int outputs, double lambda, double loss,
     double[] gramEigenvalues, int effectiveRank, boolean rankDeficient) {

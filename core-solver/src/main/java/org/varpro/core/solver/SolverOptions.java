@@ -26,6 +26,12 @@ public final class SolverOptions implements Serializable {
   public double lambdaFactor = 1;
   /** Lower bound for the continuation. */
   public double lambdaFloor = 0;
+  /**
+   * Relative cut-off of the rank-revealing inner solve at λ = 0: singular values of W½A at or
+   * below rankTolerance·σ_max count as zero, C is the minimum-norm solution over the rest, and
+   * the run goes on with the rank reported. 0 takes n·ε ({@link InnerSolver#defaultRankTolerance}).
+   */
+  public double rankTolerance = 0;
 
   public HessianKind hessian = HessianKind.KAUFMAN;
   /** Pass-1 statistics and the default for pass 2: QR (TSQR, stable) or GRAM (fast). */
@@ -69,6 +75,7 @@ public final class SolverOptions implements Serializable {
     o.lambda = lambda;
     o.lambdaFactor = lambdaFactor;
     o.lambdaFloor = lambdaFloor;
+    o.rankTolerance = rankTolerance;
     o.hessian = hessian;
     o.statistics = statistics;
     o.step = step;
@@ -94,6 +101,7 @@ public final class SolverOptions implements Serializable {
     require(lambda >= 0 && Double.isFinite(lambda), "lambda must be finite and >= 0");
     require(lambdaFactor > 0 && lambdaFactor <= 1, "lambda-factor must be in (0, 1]");
     require(lambdaFloor >= 0 && lambdaFloor <= lambda, "lambda-floor must be in [0, lambda]");
+    require(rankTolerance >= 0 && rankTolerance < 1, "rank-tolerance must be in [0, 1)");
     require(tau > 0, "tau must be > 0");
     require(residualKappa > 0, "residual-kappa must be > 0");
     require(maxRejections > 0, "max-rejections must be > 0");

@@ -5,7 +5,11 @@ public enum StopReason {
   GRADIENT_TOLERANCE, LOSS_TOLERANCE, RELATIVE_TOLERANCE, MAX_ITERATIONS, TIME_BUDGET,
   /** Every trial step was rejected: the damping ran away (typically at machine precision). */
   STALLED,
-  /** λ = 0 and the features lost rank: C would be undefined, so the solver stops and says so. */
+  /**
+   * λ = 0, the features lost rank and the step method needs G (or R11) invertible (gram,
+   * matrix-free, Golub-Pereyra): the solver stops and says so. The factor and dual steps go on
+   * with the minimum-norm C and report the rank instead.
+   */
   RANK_DEFICIENT,
   /** The loss became NaN or infinite. */
   NON_FINITE,

@@ -57,11 +57,12 @@ public final class VarProSolver {
     StatsKind pass2 = method.statistics();
     StatsKind pass1 = options.statistics;
     boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
+    boolean survivesRankLoss = survivesRankLoss(method, gp);
 
     double lambda = options.lambda;
     double[] theta = theta0.clone();
     ProjectionStats projection = evaluator.project(theta, pass1);
-    InnerSolution inner = InnerSolver.solve(projection, lambda);
+    InnerSolution inner = innerSolve(projection, lambda);
     List<IterationRecord> history = new ArrayList<>();
     double[] previousTheta = null;
     double mu = Double.NaN;
@@ -76,7 +77,7 @@ public final class VarProSolver {
     }
     if (!Double.isFinite(inner.loss())) {
       reason = StopReason.NON_FINITE;
-    } else if (inner.rankDeficient()) {
+    } else if (inner.rankDeficient() && !survivesRankLoss) {
       reason = StopReason.RANK_DEFICIENT;
       history.add(record(0, start, inner, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, false,
           0, Double.NaN, theta));
@@ -119,7 +120,7 @@ public final class VarProSolver {
           trial[q] += delta[q];
         }
         trialProjection = evaluator.project(trial, pass1);
-        trialInner = InnerSolver.solve(trialProjection, lambda);
+        trialInner = innerSolve(trialProjection, lambda);
         double actual = inner.loss() - trialInner.loss();
         rho = predicted > 0 ? actual / predicted : Double.NaN;
         if (Double.isFinite(trialInner.loss()) && actual > 0 && rho > 0) {
@@ -157,7 +158,7 @@ public final class VarProSolver {
       if (options.lambdaFactor < 1 && lambda > options.lambdaFloor && inner.effectiveRank() == n) {
         // Continuation: lower λ while the features keep full effective rank.
         lambda = Math.max(options.lambdaFloor, lambda * options.lambdaFactor);
-        inner = InnerSolver.solve(projection, lambda);
+        inner = innerSolve(projection, lambda);
       }
       history.add(rec);
       listener.onIteration(rec);
@@ -165,7 +166,7 @@ public final class VarProSolver {
       slowSteps = previousLoss - inner.loss() <= options.relativeTolerance * previousLoss ? slowSteps + 1 : 0;
       if (!Double.isFinite(inner.loss())) {
         reason = StopReason.NON_FINITE;
-      } else if (inner.rankDeficient()) {
+      } else if (inner.rankDeficient() && !survivesRankLoss) {
         reason = StopReason.RANK_DEFICIENT;
       } else if (options.lossTolerance > 0 && inner.loss() <= options.lossTolerance) {
         reason = StopReason.LOSS_TOLERANCE;
@@ -187,7 +188,7 @@ public final class VarProSolver {
         // carry over, and the subspace angle is not compared across different rows.
         evaluator = evaluator.redraw(iteration / options.resampleEvery);
         projection = evaluator.project(theta, pass1);
-        inner = InnerSolver.solve(projection, lambda);
+        inner = innerSolve(projection, lambda);
         previousTheta = null;
         slowSteps = 0;
       }
@@ -203,6 +204,22 @@ public final class VarProSolver {
     }
     return new SolverResult(theta, inner.c(), inner.loss(), lambda, iteration, seconds, reason,
         inner.effectiveRank(), n, List.copyOf(history), Lapack.describe(), iteration, Double.NaN);
+  }
+
+  /** The rank-revealing inner solve with the configured cut-off. */
+  private InnerSolution innerSolve(ProjectionStats projection, double lambda) {
+    return InnerSolver.solve(projection, lambda, options.rankTolerance);
+  }
+
+  /**
+   * Whether the step can be formed when W½A has lost rank at λ = 0 (C the minimum-norm
+   * solution): the Householder forms (factor, dual) only need P⊥, which the factorization of a
+   * rank-deficient A still gives; Cholesky of G (gram), the projected products of the
+   * matrix-free step and the Golub-Pereyra term need G or R11 invertible, so they stop with
+   * RANK_DEFICIENT instead.
+   */
+  static boolean survivesRankLoss(StepMethod method, boolean golubPereyra) {
+    return !golubPereyra && (method == StepMethod.FACTOR || method == StepMethod.DUAL);
   }
 
   /** The iterate with the lowest held-out score so far, and how many scores missed it since. */
