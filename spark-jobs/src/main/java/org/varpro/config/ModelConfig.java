@@ -15,7 +15,7 @@ import org.varpro.core.model.Perceptron;
  *   type = perceptron      # perceptron | deep-linear
  *   hidden = [64]          # hidden widths; the last one gives the features
  *   activation = tanh      # tanh | sin | softplus | gelu | relu | identity
- *   init = xavier          # xavier | he | box
+ *   init = xavier          # xavier | he | he-box | box
  *   alpha = 1.0            # output scaling: features × alpha/√(last width)
  *   bias = true            # biases in the hidden layers
  *   constant = true        # a constant feature (the output bias)

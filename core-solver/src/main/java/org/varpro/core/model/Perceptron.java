@@ -176,13 +176,19 @@ public final class Perceptron implements FeatureMap {
       double hi = l == 0 ? boxHigh : 1;
       for (int a = 0; a < out; a++) {
         switch (init) {
-          case XAVIER, HE -> {
+          case XAVIER, HE, HE_BOX -> {
             double sd = init == Initialization.XAVIER ? Math.sqrt(2.0 / (in + out)) : Math.sqrt(2.0 / in);
+            // HE_BOX, first layer: He weights on the box coordinates mapped onto [0, 1].
+            boolean unitBox = init == Initialization.HE_BOX && l == 0;
+            double width = unitBox ? hi - lo : 1;
+            double shift = 0;
             for (int b = 0; b < in; b++) {
-              theta[weightOffset[l] + a + b * out] = sd * rng.nextGaussian();
+              double w = sd * rng.nextGaussian() / width;
+              theta[weightOffset[l] + a + b * out] = w;
+              shift += unitBox ? w * lo : 0;
             }
             if (bias) {
-              theta[biasOffset[l] + a] = sd * rng.nextGaussian();
+              theta[biasOffset[l] + a] = sd * rng.nextGaussian() - shift;
             }
           }
           case BOX -> {
