@@ -15,7 +15,7 @@ import org.varpro.core.model.Perceptron;
  *   type = perceptron      # perceptron | deep-linear
  *   hidden = [64]          # hidden widths; the last one gives the features
  *   activation = tanh      # tanh | sin | softplus | gelu | relu | identity
- *   init = xavier          # xavier | he | he-box | box
+ *   init = he-box          # xavier | he | he-box | box (default: he-box for a PDE, else xavier)
  *   alpha = 1.0            # output scaling: features × alpha/√(last width)
  *   bias = true            # biases in the hidden layers
  *   constant = true        # a constant feature (the output bias)
@@ -65,7 +65,8 @@ public record ModelConfig(String type, int[] hidden, Activation activation, Init
     if (root.hasPath(p + ".activation")) {
       act = parseEnum(root, p + ".activation", Activation::parse);
     }
-    Initialization init = Initialization.XAVIER;
+    // With a known input box (a PDE domain) he-box, else Xavier: see conf/heat.conf for why.
+    Initialization init = defaultBox != null ? Initialization.HE_BOX : Initialization.XAVIER;
     if (root.hasPath(p + ".init")) {
       init = parseEnum(root, p + ".init", Initialization::parse);
     }
