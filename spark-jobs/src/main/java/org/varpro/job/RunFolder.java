@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.varpro.config.ConfigError;
 
@@ -22,6 +23,10 @@ import org.varpro.config.ConfigError;
  * move. {@link #close()} without a commit (a failure, an interrupt) deletes the temporary folder
  * and any parent folders this object created, so a failed run leaves nothing behind; a shutdown
  * hook does the same when the JVM is stopped (Ctrl-C) while the run is in progress.
+ *
+ * <p>A run that can continue later ({@code train --resume}) registers {@link #keepWhen}: the
+ * clean-up (on a failure, or in the shutdown hook) first asks it, and keeps the temporary folder
+ * when it says so (a checkpoint was written into it). {@link #reopen} adopts such a folder.
  */
 public final class RunFolder implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,6 +38,7 @@ public final class RunFolder implements AutoCloseable {
   private final Thread hook;
   private boolean committed;
   private boolean closed;
+  private volatile BooleanSupplier keep = () -> false;
 
   private RunFolder(Path target, Path temp, boolean overwrite, List<Path> createdParents) {
     this.target = target;
@@ -70,7 +76,7 @@ public final class RunFolder implements AutoCloseable {
       for (Path p : created) {
         Files.createDirectory(p);
       }
-      Path temp = parent.resolve("." + abs.getFileName() + ".tmp-" + randomSuffix());
+      Path temp = parent.resolve(tempPrefix(abs) + randomSuffix());
       Files.createDirectory(temp);
       java.util.Collections.reverse(created);
       return new RunFolder(abs, temp, overwrite, created);
@@ -85,6 +91,20 @@ public final class RunFolder implements AutoCloseable {
       }
       throw new ConfigError(key, "cannot create the run folder " + target + ": " + describe(e), e);
     }
+  }
+
+  /**
+   * Adopts the temporary folder {@code temp} of a stopped run whose final folder is
+   * {@code target}: what {@code train --resume} continues in.
+   */
+  public static RunFolder reopen(Path temp, Path target, boolean overwrite) {
+    return new RunFolder(target.toAbsolutePath().normalize(), temp.toAbsolutePath().normalize(), overwrite,
+        List.of());
+  }
+
+  /** The name prefix of the temporary folders of {@code target}: {@code .NAME.tmp-}. */
+  public static String tempPrefix(Path target) {
+    return "." + target.toAbsolutePath().normalize().getFileName() + ".tmp-";
   }
 
   private static String randomSuffix() {
@@ -106,8 +126,44 @@ public final class RunFolder implements AutoCloseable {
     return target;
   }
 
+  /** Whether an existing folder at the target is replaced by the commit. */
+  public boolean overwrite() {
+    return overwrite;
+  }
+
+  /**
+   * Asked before the temporary folder is deleted (a failure, the JVM stopped): returning true
+   * keeps it. It may still write into the folder (a last checkpoint); the shutdown hook and
+   * {@link #close()} call it under this folder's lock, never concurrently with a commit.
+   */
+  public void keepWhen(BooleanSupplier keep) {
+    this.keep = keep;
+  }
+
+  /**
+   * Writes {@code name} in the folder all or nothing: the bytes go to a temporary file that is
+   * renamed over {@code name}, so a reader (or a run stopped mid-write) sees the old or the new
+   * file, never a part.
+   */
+  public void replaceFile(String name, byte[] content) throws IOException {
+    Path file = dir().resolve(name);
+    Path part = partFile(name);
+    Files.write(part, content);
+    Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Path partFile(String name) {
+    return dir().resolve("." + name + ".part");
+  }
+
+  /** Deletes {@code name} from the folder if it is there (and a part of it a stopped {@link #replaceFile} left). */
+  public void deleteFile(String name) throws IOException {
+    Files.deleteIfExists(dir().resolve(name));
+    Files.deleteIfExists(partFile(name));
+  }
+
   /** Moves the temporary folder into place (atomically); returns the final folder. */
-  public Path commit() {
+  public synchronized Path commit() {
     if (committed) {
       return target;
     }
@@ -141,7 +197,7 @@ public final class RunFolder implements AutoCloseable {
     }
   }
 
-  /** Deletes the temporary folder unless committed. */
+  /** Deletes the temporary folder unless committed (or kept, see {@link #keepWhen}). */
   @Override
   public void close() {
     if (closed) {
@@ -150,14 +206,15 @@ public final class RunFolder implements AutoCloseable {
     closed = true;
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // shutting down: the hook runs anyway
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is being stopped: the hook cleans up (and may save a checkpoint first).
+      return;
     }
     cleanUp();
   }
 
   private synchronized void cleanUp() {
-    if (committed) {
+    if (committed || keep.getAsBoolean()) {
       return;
     }
     try {
