@@ -48,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
           + "names, or the run folder it was writing. Its stored configuration is used; --set may "
           + "change only job.master, job.spark-ui, job.log-level, job.checkpoint-every, "
           + "job.checkpoint-interval and solver.time-budget (the time so far counts).")
-  Path resume;
+  String resume;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Overrides a configuration value (HOCON syntax, e.g. solver.max-iterations=5 or "
@@ -61,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR",
       description = "Run folder to create (overrides job.output).")
-  Path output;
+  String output;
 
   @Option(names = "--overwrite", description = "Replace the run folder if it exists.")
   boolean overwrite;

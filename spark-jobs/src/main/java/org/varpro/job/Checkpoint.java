@@ -3,10 +3,9 @@ package org.varpro.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +16,7 @@ import org.varpro.core.solver.InnerSolution;
 import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverState;
 import org.varpro.core.solver.StopReason;
+import org.varpro.io.Location;
 import org.varpro.spark.DataError;
 
 /**
@@ -41,7 +41,7 @@ import org.varpro.spark.DataError;
  *
  * @param config the resolved configuration as a JSON object
  */
-record Checkpoint(String name, Path target, boolean overwrite, JsonNode config, SolverState state) {
+record Checkpoint(String name, String target, boolean overwrite, JsonNode config, SolverState state) {
   static final String FILE = "checkpoint.json";
   static final String FORMAT = "varpro-checkpoint";
   static final int VERSION = 1;
@@ -52,7 +52,7 @@ record Checkpoint(String name, Path target, boolean overwrite, JsonNode config, 
     m.put("format", FORMAT);
     m.put("version", VERSION);
     m.put("name", name);
-    m.put("run_folder", target.toString());
+    m.put("run_folder", target);
     m.put("overwrite", overwrite);
     m.put("config", config);
     m.put("state", state(state));
@@ -111,13 +111,13 @@ record Checkpoint(String name, Path target, boolean overwrite, JsonNode config, 
   }
 
   /** Reads {@code dir}/checkpoint.json; a missing, malformed or foreign file is a {@link DataError} naming it. */
-  static Checkpoint read(Path dir) {
-    Path file = dir.resolve(FILE);
+  static Checkpoint read(Location dir) {
+    Location file = dir.child(FILE);
     String f = file.toString();
     JsonNode root;
-    try {
-      root = JSON.readTree(Files.readAllBytes(file));
-    } catch (NoSuchFileException e) {
+    try (InputStream in = file.open()) {
+      root = JSON.readTree(in);
+    } catch (FileNotFoundException e) {
       throw new DataError(f, 0, "no such checkpoint file");
     } catch (JsonProcessingException e) {
       throw new DataError(f, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
@@ -137,7 +137,7 @@ record Checkpoint(String name, Path target, boolean overwrite, JsonNode config, 
     if (!config.isObject()) {
       throw new DataError(f, 0, "\"config\" must be an object");
     }
-    return new Checkpoint(r.req(root, "name").asText(), Path.of(r.req(root, "run_folder").asText()),
+    return new Checkpoint(r.req(root, "name").asText(), r.req(root, "run_folder").asText(),
         r.req(root, "overwrite").asBoolean(), config, r.state(r.req(root, "state")));
   }
 

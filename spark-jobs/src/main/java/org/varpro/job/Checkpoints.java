@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import org.varpro.io.Location;
 import org.varpro.core.solver.SolverState;
 
 /**
@@ -91,7 +91,7 @@ final class Checkpoints {
       log.flush();
       return false;
     }
-    Path dir = folder.dir();
+    Location dir = folder.dir();
     log.println("varpro: stopped after iteration " + written.iteration() + "; its checkpoint is kept in " + dir);
     log.println("varpro: continue the run with: submit/varpro train --resume " + quoted(dir.toString()));
     log.flush();
@@ -101,13 +101,13 @@ final class Checkpoints {
   /** The run finished: no more checkpoints, and the one in the folder is removed before the folder is moved into place. */
   synchronized void finish() throws IOException {
     closed = true;
-    folder.deleteFile(Checkpoint.FILE);
+    folder.delete(Checkpoint.FILE);
   }
 
   private void write(SolverState state) {
     try {
-      folder.replaceFile(Checkpoint.FILE,
-          new Checkpoint(name, folder.target(), folder.overwrite(), config, state).toJson());
+      byte[] json = new Checkpoint(name, folder.target().toString(), folder.overwrite(), config, state).toJson();
+      folder.replace(Checkpoint.FILE, out -> out.write(json));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint in " + folder.dir() + ": " + RunFolder.describe(e), e);
     }

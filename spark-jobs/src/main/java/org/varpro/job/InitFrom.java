@@ -1,10 +1,12 @@
 package org.varpro.job;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.model.FeatureMap;
+import org.varpro.io.Location;
 import org.varpro.spark.DataError;
 
 /**
@@ -30,9 +32,11 @@ final class InitFrom {
     }
     SavedModel saved;
     try {
-      saved = SavedModel.read(model.initFrom());
+      saved = SavedModel.read(Location.of(model.initFrom()));
     } catch (DataError e) {
       throw new ConfigError(KEY, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigError(KEY, "cannot read " + model.initFrom() + ": " + RunFolder.describe(e), e);
     }
     SavedModel.Network want = SavedModel.Network.of(model, map.inputDim());
     SavedModel.Network have = saved.network();

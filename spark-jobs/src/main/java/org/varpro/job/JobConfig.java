@@ -83,7 +83,7 @@ public final class JobConfig {
   private final Config root;
   private final Kind kind;
   private final String name;
-  private final Path output;
+  private final String output;
   private final boolean outputGiven;
   private final int partitions;
   private final int blockRows;
@@ -94,7 +94,7 @@ public final class JobConfig {
   private final int checkpointEvery;
   private final double checkpointInterval;
 
-  private JobConfig(Config root, Kind kind, String name, Path output, boolean outputGiven,
+  private JobConfig(Config root, Kind kind, String name, String output, boolean outputGiven,
       int partitions, int blockRows, boolean sparkUi, String master, boolean masterFromCommandLine,
       String logLevel, int checkpointEvery, double checkpointInterval) {
     this.masterFromCommandLine = masterFromCommandLine;
@@ -200,7 +200,7 @@ public final class JobConfig {
    * @param outputOverride the run folder from the command line, or null
    * @param masterOverride the master from the command line, or null
    */
-  public static JobConfig parse(Config root, Path configFile, Path outputOverride, String masterOverride) {
+  public static JobConfig parse(Config root, Path configFile, String outputOverride, String masterOverride) {
     String base = configFile == null ? "run" : configFile.getFileName().toString();
     int dot = base.lastIndexOf('.');
     return parseNamed(root, dot > 0 ? base.substring(0, dot) : base, outputOverride, masterOverride);
@@ -210,7 +210,7 @@ public final class JobConfig {
    * As {@link #parse}, with the run name given for when job.name is absent (a resumed run's
    * stored configuration has no file to take it from).
    */
-  public static JobConfig parseNamed(Config root, String defaultName, Path outputOverride, String masterOverride) {
+  public static JobConfig parseNamed(Config root, String defaultName, String outputOverride, String masterOverride) {
     StrictConfig.requireOnly(root, "", SECTIONS);
     root = root.withoutPath(SWEEP_SECTION);
     boolean pde = root.hasPath("pde");
@@ -247,7 +247,7 @@ public final class JobConfig {
       throw new ConfigError(p + ".name", "must be a non-empty file name (letters, digits, . _ + -; "
           + "not starting with a dot), got '" + name + "'" + StrictConfig.where(root, p + ".name"));
     }
-    Path output;
+    String output;
     boolean outputGiven = true;
     if (outputOverride != null) {
       output = outputOverride;
@@ -256,14 +256,15 @@ public final class JobConfig {
       if (o.isEmpty()) {
         throw new ConfigError(p + ".output", "must not be empty" + StrictConfig.where(root, p + ".output"));
       }
-      output = Path.of(o);
+      output = o;
     } else {
       outputGiven = false;
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-      output = Path.of("runs", name + "-" + stamp);
+      output = "runs/" + name + "-" + stamp;
     }
-    if (output.getFileName() == null || output.getFileName().toString().equals("..")
-        || output.getFileName().toString().equals(".")) {
+    String last = output.replaceAll("/+$", "");
+    last = last.substring(last.lastIndexOf('/') + 1);
+    if (last.isEmpty() || last.equals("..") || last.equals(".") || last.endsWith(":")) {
       throw new ConfigError(outputOverride != null ? "--output" : p + ".output",
           "must name a folder to create, got '" + output + "'");
     }
@@ -351,7 +352,8 @@ public final class JobConfig {
     return name;
   }
 
-  public Path output() {
+  /** The run folder: a local path or a URI ({@link org.varpro.io.Location}). */
+  public String output() {
     return output;
   }
 

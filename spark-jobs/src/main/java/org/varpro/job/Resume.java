@@ -4,11 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.varpro.config.ConfigError;
+import org.varpro.io.Location;
 
 /**
  * {@code train --resume RUN_FOLDER}: finds a stopped run's checkpoint and rebuilds the run from
@@ -24,14 +24,15 @@ final class Resume {
 
   private Resume() {}
 
-  /** A stopped run: its temporary folder, checkpoint and configuration. */
-  record Stopped(Path dir, Checkpoint checkpoint, JobConfig job) {}
+  /** A stopped run: the folder it was writing, its final folder, checkpoint and configuration. */
+  record Stopped(Location dir, Location target, Checkpoint checkpoint, JobConfig job) {}
 
-  static Stopped open(Path given, List<String> overrides, String master) {
-    Path dir = locate(given);
+  static Stopped open(String given, List<String> overrides, String master) {
+    Location dir = locate(given);
     Checkpoint cp = Checkpoint.read(dir);
+    String file = dir.child(Checkpoint.FILE).toString();
     Config stored = ConfigFactory.parseString(cp.config().toString(),
-        ConfigParseOptions.defaults().setOriginDescription(dir.resolve(Checkpoint.FILE).toString()));
+        ConfigParseOptions.defaults().setOriginDescription(file));
     for (String s : overrides) {
       Config over = JobConfig.withOverrides(ConfigFactory.empty(), List.of(s));
       for (String key : over.entrySet().stream().map(e -> e.getKey()).sorted().toList()) {
@@ -42,40 +43,49 @@ final class Resume {
         }
       }
     }
-    Config root = JobConfig.resolve(JobConfig.withOverrides(stored, overrides), dir.resolve(Checkpoint.FILE));
+    Config root = JobConfig.resolve(JobConfig.withOverrides(stored, overrides), Path.of(file));
     JobConfig job = JobConfig.parseNamed(root, cp.name(), cp.target(), master);
-    return new Stopped(dir, cp, job);
+    try {
+      return new Stopped(dir, Location.of(cp.target()), cp, job);
+    } catch (IOException e) {
+      throw new ConfigError("--resume", "cannot use the run folder " + cp.target() + " of " + file + ": "
+          + RunFolder.describe(e), e);
+    }
   }
 
-  /** The temporary folder holding the checkpoint. */
-  static Path locate(Path given) {
-    Path abs = given.toAbsolutePath().normalize();
-    if (Files.isRegularFile(abs.resolve(Checkpoint.FILE))) {
-      return abs;
-    }
-    if (abs.getFileName() == null || abs.getParent() == null) {
-      throw new ConfigError("--resume", "no checkpoint in " + given);
-    }
-    String prefix = RunFolder.tempPrefix(abs);
-    List<Path> stopped;
-    try (Stream<Path> s = Files.isDirectory(abs.getParent()) ? Files.list(abs.getParent()) : Stream.empty()) {
-      stopped = s.filter(p -> p.getFileName().toString().startsWith(prefix))
-          .filter(p -> Files.isRegularFile(p.resolve(Checkpoint.FILE))).sorted().toList();
+  /** The folder holding the checkpoint. */
+  static Location locate(String given) {
+    try {
+      Location at = Location.of(given);
+      if (at.child(Checkpoint.FILE).isFile()) {
+        return at;
+      }
+      Location parent = at.parent();
+      if (parent == null) {
+        throw new ConfigError("--resume", "no checkpoint in " + given);
+      }
+      String prefix = RunFolder.tempPrefix(at);
+      List<Location> stopped = new ArrayList<>();
+      for (String name : parent.list()) {
+        if (name.startsWith(prefix) && parent.child(name).child(Checkpoint.FILE).isFile()) {
+          stopped.add(parent.child(name));
+        }
+      }
+      if (stopped.size() == 1) {
+        return stopped.get(0);
+      }
+      if (stopped.size() > 1) {
+        throw new ConfigError("--resume", "several stopped runs write " + given + ": "
+            + String.join(", ", stopped.stream().map(Location::toString).toList()) + "; give one of them");
+      }
+      if (at.child("model.json").isFile()) {
+        throw new ConfigError("--resume", given + " is a finished run (nothing to resume); to train it further, "
+            + "start a new run with " + InitFrom.KEY + " = " + at.child("model.json"));
+      }
+      throw new ConfigError("--resume", "no checkpoint in " + given + " nor in a stopped run next to it ("
+          + prefix + "*/" + Checkpoint.FILE + "); classification runs are not checkpointed");
     } catch (IOException e) {
-      throw new ConfigError("--resume", "cannot list " + abs.getParent() + ": " + RunFolder.describe(e), e);
+      throw new ConfigError("--resume", "cannot read " + given + ": " + RunFolder.describe(e), e);
     }
-    if (stopped.size() == 1) {
-      return stopped.get(0);
-    }
-    if (stopped.size() > 1) {
-      throw new ConfigError("--resume", "several stopped runs write " + given + ": "
-          + String.join(", ", stopped.stream().map(Path::toString).toList()) + "; give one of them");
-    }
-    if (Files.isRegularFile(abs.resolve("model.json"))) {
-      throw new ConfigError("--resume", given + " is a finished run (nothing to resume); to train it further, "
-          + "start a new run with " + InitFrom.KEY + " = " + abs.resolve("model.json"));
-    }
-    throw new ConfigError("--resume", "no checkpoint in " + given + " nor in a stopped run next to it ("
-        + prefix + "*/" + Checkpoint.FILE + "); classification runs are not checkpointed");
   }
 }

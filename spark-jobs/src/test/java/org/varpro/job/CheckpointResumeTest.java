@@ -153,8 +153,9 @@ class CheckpointResumeTest {
     if (!Files.isDirectory(run.getParent())) {
       return java.util.Optional.empty();
     }
+    String prefix = RunFolder.tempPrefix(org.varpro.io.Location.local(run));
     try (Stream<Path> s = Files.list(run.getParent())) {
-      return s.filter(p -> p.getFileName().toString().startsWith(RunFolder.tempPrefix(run))).findFirst();
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst();
     }
   }
 
