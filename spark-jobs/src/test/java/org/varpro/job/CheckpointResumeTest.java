@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,13 @@ class CheckpointResumeTest {
       a.add("--set");
       a.add(s);
     }
+    return a.toArray();
+  }
+
+  /** {@code first} then {@code more} (later --set win). */
+  static Object[] then(Object[] first, Object... more) {
+    List<Object> a = new ArrayList<>(List.of(first));
+    a.addAll(List.of(more));
     return a.toArray();
   }
 
@@ -127,6 +135,39 @@ class CheckpointResumeTest {
     assertTrue(nothing.err().contains("no checkpoint in"), nothing.err());
     TrainJobTest.Run both = TrainJobTest.cli("train", heat, "--resume", uninterrupted);
     assertEquals(2, both.code(), both.err());
+  }
+
+  @Test
+  void initFromContinuesAFinishedRunAndChecksTheNetwork() throws IOException {
+    JsonNode model = JSON.readTree(uninterrupted.resolve("model.json").toFile());
+    double finalLoss = JSON.readTree(uninterrupted.resolve("summary.json").toFile()).path("loss").doubleValue();
+    // λ continuation goes on from where the run left λ.
+    String lambda = Double.toString(model.path("lambda").doubleValue());
+    Path more = tmp.resolve("more");
+    Path init = uninterrupted.resolve("model.json");
+    TrainJobTest.Run r = TrainJobTest.cli(then(args("train", heat, "--output", more),
+        "--set", "model.init-from=\"" + init + "\"", "--set", "solver.lambda=" + lambda, "--set", "solver.max-iterations=5"));
+    assertEquals(0, r.code(), r.err());
+    List<String> history = Files.readAllLines(more.resolve("history.csv"));
+    int lossColumn = List.of(history.get(0).split(",")).indexOf("loss");
+    double first = Double.parseDouble(history.get(1).split(",")[lossColumn]);
+    // The first iteration starts at the saved θ with the same rows, partitions and λ: its loss is
+    // the finished run's final loss; the same passes in the same order make it equal to the bit.
+    assertEquals(finalLoss, first, 0.0);
+    assertEquals(5 + 1, history.size());
+    double last = JSON.readTree(more.resolve("summary.json").toFile()).path("loss").doubleValue();
+    assertTrue(last < finalLoss, "five more iterations lower the loss: " + finalLoss + " → " + last);
+    System.out.printf("model.init-from: first loss %s = the finished run's final loss; after 5 more iterations %s%n",
+        first, last);
+
+    // Another width: exit 2 naming both networks, nothing created.
+    Path wrong = tmp.resolve("wrong/run");
+    TrainJobTest.Run bad = TrainJobTest.cli(then(args("train", heat, "--output", wrong),
+        "--set", "model.init-from=\"" + init + "\"", "--set", "model.hidden=[12]"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("model.init-from: network 2→16→1 in " + init + " does not match model 2→12→1"),
+        bad.err());
+    assertFalse(Files.exists(wrong.getParent()), "no run folder (nor its parent)");
   }
 
   /** model.json byte for byte, history.csv cell for cell but the clock. */
