@@ -198,6 +198,9 @@ public final class TrainJob {
       JsonNode configJson = SavedModel.parseObject(JobConfig.toJson(job.root()));
       Checkpoints checkpoints = new Checkpoints(folder, job.name(), configJson, job.checkpointEvery(),
           job.checkpointInterval(), log);
+      if (from != null) {
+        checkpoints.resumedFrom(from);
+      }
       folder.keepWhen(checkpoints::saveOnStop);
       SolverListener listener = new SolverListener() {
         @Override
@@ -226,7 +229,6 @@ public final class TrainJob {
         double[] theta0 = InitFrom.initialParams(model, map, setup.evaluator().outputs());
         result = solver.solve(setup.evaluator(), theta0, validation);
       } else {
-        checkpoints.resumedFrom(from);
         result = solver.resume(setup.evaluator(), from, validation);
       }
       log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
