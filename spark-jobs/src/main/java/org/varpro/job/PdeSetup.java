@@ -1,8 +1,6 @@
 package org.varpro.job;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,15 +156,15 @@ final class PdeSetup implements TrainingSetup {
   }
 
   @Override
-  public List<Path> plots(Path dir, double[] theta, double[] c) throws IOException {
-    List<Path> out = new ArrayList<>();
+  public Map<String, byte[]> plots(double[] theta, double[] c) throws IOException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
     if (problem.pde().dim() != 2) {
       return out;
     }
     PointSet points = problem.testPoints();
     double[] u = PdeErrors.predict(map, theta, c, points);
     List<String> v = problem.pde().variables();
-    out.add(Plots.heatMap(dir.resolve("solution.png"), "VarPro solution u(" + v.get(0) + ", " + v.get(1) + ")",
+    out.put("solution.png", Plots.heatMap("VarPro solution u(" + v.get(0) + ", " + v.get(1) + ")",
         v.get(0), v.get(1), points, u));
     if (problem.pde().hasExact()) {
       double[] err = new double[points.count];
@@ -175,7 +173,7 @@ final class PdeSetup implements TrainingSetup {
         points.point(i, p);
         err[i] = u[i] - problem.pde().exact().value(p);
       }
-      out.add(Plots.heatMap(dir.resolve("error.png"), "Error u − u* on the test grid", v.get(0), v.get(1),
+      out.put("error.png", Plots.heatMap("Error u − u* on the test grid", v.get(0), v.get(1),
           points, err));
     }
     return out;
