@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.config.ModelConfig;
 import org.varpro.config.PdeConfig;
 import org.varpro.core.model.FeatureMap;
-import org.varpro.core.pde.Box;
 import org.varpro.core.pde.PdeErrors;
 import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.pde.PointSet;
@@ -45,14 +44,7 @@ final class PdeSetup implements TrainingSetup {
 
   /** The model section with the PDE box as the default box of the box initialization. */
   static ModelConfig model(com.typesafe.config.Config root, PdeProblem problem) {
-    Box box = problem.pde().box();
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (int d = 0; d < box.dim(); d++) {
-      lo = Math.min(lo, box.lower(d));
-      hi = Math.max(hi, box.upper(d));
-    }
-    return ModelConfig.parse(root, new double[] {lo, hi});
+    return PdeConfig.parseModel(root, problem);
   }
 
   static PdeSetup create(JavaSparkContext sc, JobConfig job) {
