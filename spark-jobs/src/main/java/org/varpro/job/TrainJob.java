@@ -114,7 +114,7 @@ public final class TrainJob {
         featureMap(model, problem.pde().dim());
       }
       case TABULAR -> {
-        RegressionSetup.source(job.root(), job.partitions(), job.blockRows());
+        RegressionSetup.source(job.root(), job.partitionsSetting(), job.blockRows());
         ModelConfig.parse(job.root(), null);
       }
       case GENERATED -> {
@@ -159,10 +159,16 @@ public final class TrainJob {
           : ModelConfig.parse(job.root(), null);
       double[] theta0 = map.initialParams(model.seed());
       String metric = setup.errorMetric();
+      int metricsEvery = job.metricsEvery();
       SolverListener listener = new SolverListener() {
+        /** Iteration records so far (the solver asks for metrics once per record). */
+        private int records;
+
         @Override
         public Map<String, Double> metrics(double[] theta, double[] c) {
-          return setup.iterationMetrics(theta, c);
+          records++;
+          boolean due = metricsEvery > 0 && (records == 1 || records % metricsEvery == 0);
+          return due ? setup.iterationMetrics(theta, c) : Map.of();
         }
 
         @Override
@@ -212,10 +218,10 @@ public final class TrainJob {
       summary.put("outputs", setup.evaluator().outputs());
       summary.put("model", map.describe());
       summary.put("blas", result.blas());
-      summary.put("blas_executors", executorBlas(spark.sc, job.partitions()));
+      summary.put("blas_executors", executorBlas(spark.sc, setup.partitions()));
       summary.put("spark_version", spark.spark.version());
       summary.put("spark_master", spark.master());
-      summary.put("partitions", job.partitions());
+      summary.put("partitions", setup.partitions());
       summary.put("block_rows", job.blockRows());
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));
