@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
@@ -53,11 +54,9 @@ public final class OrderedReduction {
   /**
    * Each partition of {@code rdd} folded by {@code fold}, reduced by the executor-side tree
    * levels while there are more than {@code driverLimit} partitions, in index order.
-   *
-   * @param type the class of the partials (for the result array of {@code runJob})
    */
-  public static <E, T> List<T> foldPartitions(JavaRDD<E> rdd, PartitionFold<E, T> fold, Class<T> type,
-      int driverLimit, int fanout, Function2<T, T, T> merge) {
+  public static <E, T> List<T> foldPartitions(JavaRDD<E> rdd, PartitionFold<E, T> fold, int driverLimit,
+      int fanout, Function2<T, T, T> merge) {
     checkTree(driverLimit, fanout);
     int count = rdd.getNumPartitions();
     if (count > driverLimit) {
@@ -75,8 +74,12 @@ public final class OrderedReduction {
         throw new IllegalStateException(e);
       }
     };
+    // runJob returns an array indexed by partition (an Object[] here: T is erased, as in
+    // Spark's own Java API).
     @SuppressWarnings("unchecked")
-    T[] results = (T[]) rdd.context().runJob(rdd.rdd(), task, ClassTag$.MODULE$.apply(type));
+    ClassTag<T> any = (ClassTag<T>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+    @SuppressWarnings("unchecked")
+    T[] results = (T[]) rdd.context().runJob(rdd.rdd(), task, any);
     return Arrays.asList(results);
   }
 

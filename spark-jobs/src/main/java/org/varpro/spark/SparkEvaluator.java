@@ -244,7 +244,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     Broadcast<FeatureMap> m = mapBroadcast;
     List<ProjectionStats> ordered = pass(what,
         (index, it) -> PartitionedEvaluator.foldProjection(m.value(), th, n, k, kind, it),
-        ProjectionStats.class, ProjectionStats::merge);
+        ProjectionStats::merge);
     return PartitionedEvaluator.mergeInOrder(ordered, ProjectionStats::merge);
   }
 
@@ -271,7 +271,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     List<JacobianStats> ordered = pass("Jacobian pass",
         (index, it) -> PartitionedEvaluator.foldJacobian(m.value(), th, cc, previous, n, p, k, kind,
             golubPereyra, subspaces, PartitionedEvaluator.ridgeOf(index, lambda), it),
-        JacobianStats.class, JacobianStats::merge);
+        JacobianStats::merge);
     return PartitionedEvaluator.mergeInOrder(ordered, JacobianStats::merge);
   }
 
@@ -316,7 +316,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
         }
       }
       return s;
-    }, ReducedProductStats.class, ReducedProductStats::merge);
+    }, ReducedProductStats::merge);
     return PartitionedEvaluator.mergeInOrder(ordered, ReducedProductStats::merge);
   }
 
@@ -325,11 +325,11 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
    * never over this evaluator or the context), the partials after the executor-side tree levels
    * in partition order.
    */
-  private <T> List<T> pass(String what, OrderedReduction.PartitionFold<RowBlock, T> fold, Class<T> type,
+  private <T> List<T> pass(String what, OrderedReduction.PartitionFold<RowBlock, T> fold,
       Function2<T, T, T> merge) {
     describe(what);
     try {
-      return OrderedReduction.foldPartitions(blocks, fold, type, driverMergeLimit, fanout, merge);
+      return OrderedReduction.foldPartitions(blocks, fold, driverMergeLimit, fanout, merge);
     } catch (Exception e) {
       throw DataError.unwrap(e);
     } finally {
