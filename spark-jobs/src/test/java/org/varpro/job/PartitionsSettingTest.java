@@ -17,7 +17,7 @@ class PartitionsSettingTest {
   private static JobConfig job(String jobSection) {
     Config root = ConfigFactory.parseString("job { " + jobSection + " }\n"
         + "generated { rows = 100 }\nmodel { hidden = [4] }").resolve();
-    return JobConfig.parse(root, Path.of("test.conf"), Path.of("out"), null);
+    return JobConfig.parse(root, Path.of("test.conf"), "out", null);
   }
 
   @Test
