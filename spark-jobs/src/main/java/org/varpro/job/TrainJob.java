@@ -23,7 +23,7 @@ import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
-import org.varpro.core.solver.VarProSolver;
+import org.varpro.spark.SparkFits;
 
 /**
  * {@code varpro train}: one VarPro fit as a Spark job, its outputs in a run folder.
@@ -157,7 +157,6 @@ public final class TrainJob {
       ModelConfig model = job.kind() == JobConfig.Kind.PDE
           ? PdeSetup.model(job.root(), ((PdeSetup) setup).problem())
           : ModelConfig.parse(job.root(), null);
-      double[] theta0 = map.initialParams(model.seed());
       String metric = setup.errorMetric();
       SolverListener listener = new SolverListener() {
         @Override
@@ -171,8 +170,8 @@ public final class TrainJob {
           log.flush();
         }
       };
-      SolverResult result = new VarProSolver(solverOptions, listener).solve(setup.evaluator(), theta0,
-          solverOptions.validationEvery > 0 ? setup.validation() : null);
+      SolverResult result = SparkFits.regression(setup.evaluator(), map, model.seed(), solverOptions, listener,
+          setup.validation());
       log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
       log.flush();
