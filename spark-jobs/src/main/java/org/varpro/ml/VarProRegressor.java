@@ -117,7 +117,7 @@ public final class VarProRegressor extends Estimator<VarProRegressionModel>
       copyValues(m, ParamMap.empty());
       m.setParent(this);
       return m;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a task's DataError arrives wrapped in a (checked) SparkException
       throw DataError.unwrap(e);
     }
   }
