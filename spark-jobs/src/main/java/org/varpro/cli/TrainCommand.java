@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR",
       description = "Run folder to create (overrides job.output).")
-  Path output;
+  String output;
 
   @Option(names = "--overwrite", description = "Replace the run folder if it exists.")
   boolean overwrite;

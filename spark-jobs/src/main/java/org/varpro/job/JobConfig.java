@@ -70,7 +70,7 @@ public final class JobConfig {
   private final Config root;
   private final Kind kind;
   private final String name;
-  private final Path output;
+  private final String output;
   private final boolean outputGiven;
   private final int partitions;
   private final int blockRows;
@@ -79,7 +79,7 @@ public final class JobConfig {
   private final String logLevel;
   private final boolean masterFromCommandLine;
 
-  private JobConfig(Config root, Kind kind, String name, Path output, boolean outputGiven,
+  private JobConfig(Config root, Kind kind, String name, String output, boolean outputGiven,
       int partitions, int blockRows, boolean sparkUi, String master, boolean masterFromCommandLine,
       String logLevel) {
     this.masterFromCommandLine = masterFromCommandLine;
@@ -183,7 +183,7 @@ public final class JobConfig {
    * @param outputOverride the run folder from the command line, or null
    * @param masterOverride the master from the command line, or null
    */
-  public static JobConfig parse(Config root, Path configFile, Path outputOverride, String masterOverride) {
+  public static JobConfig parse(Config root, Path configFile, String outputOverride, String masterOverride) {
     StrictConfig.requireOnly(root, "", SECTIONS);
     root = root.withoutPath(SWEEP_SECTION);
     boolean pde = root.hasPath("pde");
@@ -225,7 +225,7 @@ public final class JobConfig {
       throw new ConfigError(p + ".name", "must be a non-empty file name (letters, digits, . _ + -; "
           + "not starting with a dot), got '" + name + "'" + StrictConfig.where(root, p + ".name"));
     }
-    Path output;
+    String output;
     boolean outputGiven = true;
     if (outputOverride != null) {
       output = outputOverride;
@@ -234,14 +234,15 @@ public final class JobConfig {
       if (o.isEmpty()) {
         throw new ConfigError(p + ".output", "must not be empty" + StrictConfig.where(root, p + ".output"));
       }
-      output = Path.of(o);
+      output = o;
     } else {
       outputGiven = false;
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-      output = Path.of("runs", name + "-" + stamp);
+      output = "runs/" + name + "-" + stamp;
     }
-    if (output.getFileName() == null || output.getFileName().toString().equals("..")
-        || output.getFileName().toString().equals(".")) {
+    String last = output.replaceAll("/+$", "");
+    last = last.substring(last.lastIndexOf('/') + 1);
+    if (last.isEmpty() || last.equals("..") || last.equals(".") || last.endsWith(":")) {
       throw new ConfigError(outputOverride != null ? "--output" : p + ".output",
           "must name a folder to create, got '" + output + "'");
     }
@@ -307,7 +308,8 @@ public final class JobConfig {
     return name;
   }
 
-  public Path output() {
+  /** The run folder: a local path or a URI ({@link org.varpro.io.Location}). */
+  public String output() {
     return output;
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +22,7 @@ import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
+import org.varpro.io.Location;
 import org.varpro.spark.SparkFits;
 
 /**
@@ -47,8 +47,8 @@ public final class TrainJob {
   public static final class Options {
     public Path config;
     public List<String> overrides = List.of();
-    /** Run folder (overrides job.output), or null. */
-    public Path output;
+    /** Run folder (overrides job.output): a local path or a URI (file://, hdfs://, s3a://…), or null. */
+    public String output;
     /** Spark master (overrides job.master and spark-submit's), or null. */
     public String master;
     /** Replace an existing run folder. */
@@ -60,7 +60,7 @@ public final class TrainJob {
   }
 
   /** The finished run. */
-  public record Result(Path runFolder, SolverResult solver, Map<String, Object> summary) {}
+  public record Result(Location runFolder, SolverResult solver, Map<String, Object> summary) {}
 
   public static Result run(Options o) {
     long start = System.nanoTime();
@@ -90,7 +90,7 @@ public final class TrainJob {
     PrintWriter log = o.log;
     String outputKey = o.output != null ? "--output" : "job.output";
     try (RunFolder folder = RunFolder.create(job.output(), o.overwrite, outputKey)) {
-      log.println("varpro: run " + job.name() + " → " + job.output() + " (writing to " + folder.dir().getFileName() + ")");
+      log.println("varpro: run " + job.name() + " → " + folder.target() + " (" + folder.mode() + ")");
       log.println("varpro: " + Lapack.describe() + " on the driver");
       log.flush();
       Result r;
@@ -98,7 +98,7 @@ public final class TrainJob {
           job.sparkUi(), job.logLevel(), log)) {
         r = fit.run(spark, folder);
       }
-      Path done = folder.commit();
+      Location done = folder.commit();
       log.println("varpro: wrote " + done);
       log.flush();
       return new Result(done, r.solver(), r.summary());
@@ -176,20 +176,20 @@ public final class TrainJob {
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
       log.flush();
 
-      Path dir = folder.dir();
       Map<String, Object> metrics = setup.finalMetrics(result.theta(), result.c());
       JsonNode configJson = SavedModel.parseObject(JobConfig.toJson(job.root()));
       SavedModel saved = new SavedModel(setup.kind(), setup.inputNames(), setup.outputNames(),
           SavedModel.Network.of(model, map.inputDim()), result.theta(), result.c(),
           setup.evaluator().outputs(), result.lambda(), setup.standardization(), configJson);
-      saved.write(dir.resolve("model.json"));
-      History.write(dir.resolve("history.csv"), result.history());
-      List<String> plots = new ArrayList<>();
-      plots.add(Plots.convergence(dir.resolve("convergence.png"), job.name(), result.history(), metric)
-          .getFileName().toString());
-      for (Path p : setup.plots(dir, result.theta(), result.c())) {
-        plots.add(p.getFileName().toString());
+      folder.writeString("model.json", saved.toJson());
+      folder.writeString("history.csv", History.csv(result.history()));
+      Map<String, byte[]> pngs = new LinkedHashMap<>();
+      pngs.put("convergence.png", Plots.convergence(job.name(), result.history(), metric));
+      pngs.putAll(setup.plots(result.theta(), result.c()));
+      for (Map.Entry<String, byte[]> png : pngs.entrySet()) {
+        folder.write(png.getKey(), png.getValue());
       }
+      List<String> plots = new ArrayList<>(pngs.keySet());
 
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("name", job.name());
@@ -219,7 +219,7 @@ public final class TrainJob {
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));
       summary.put("config", configJson);
-      Files.writeString(dir.resolve("summary.json"), SavedModel.JSON.writeValueAsString(summary) + "\n");
+      folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
       return new Result(folder.target(), result, summary);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);

@@ -74,11 +74,11 @@ class VarProRegressorTest {
     o.config = TestSpark.repoFile("conf/diabetes.conf");
     o.overrides = List.of("data.path=\"" + MlFixtures.repoPath("data/diabetes_data_raw.csv.gz") + "\"",
         "data.label-path=\"" + MlFixtures.repoPath("data/diabetes_target.csv.gz") + "\"");
-    o.output = tmp.resolve("run");
+    o.output = tmp.resolve("run").toString();
     o.log = new PrintWriter(Writer.nullWriter());
     TrainJob.Result run = TrainJob.run(o);
     SolverResult train = run.solver();
-    SavedModel saved = SavedModel.read(run.runFolder().resolve("model.json"));
+    SavedModel saved = SavedModel.read(run.runFolder().child("model.json"));
 
     // The same training rows in the same partitions, raw, as a DataFrame.
     TabularData data = MlFixtures.diabetes(spark, 0.2);
