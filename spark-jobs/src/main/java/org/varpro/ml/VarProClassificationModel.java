@@ -5,14 +5,10 @@ import static org.apache.spark.sql.functions.udf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
-import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
@@ -28,20 +24,14 @@ import org.varpro.spark.Standardization;
  * prediction columns, as MLlib's probabilistic classifiers do. Saved and loaded like
  * {@link VarProRegressionModel}.
  */
-public final class VarProClassificationModel extends Model<VarProClassificationModel>
-    implements VarProClassifierParams<VarProClassificationModel>, MLWritable {
+public final class VarProClassificationModel extends VarProModel<VarProClassificationModel>
+    implements VarProClassifierParams<VarProClassificationModel> {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final VarProParamSet params;
-  private final FittedModel fitted;
   private final Logits logits;
 
   VarProClassificationModel(String uid, FittedModel fitted) {
-    this.uid = uid;
-    this.params = new VarProParamSet(this, VarProParamSet.Kind.CLASSIFICATION);
-    params.setDefaults(this);
-    this.fitted = fitted;
+    super(uid, VarProParamSet.Kind.CLASSIFICATION, fitted);
     this.logits = new Logits(fitted.modelConfig().classifierNetwork(fitted.inputs()), fitted.theta(), fitted.c(),
         fitted.standardization(), fitted.outputs());
   }
@@ -65,48 +55,9 @@ public final class VarProClassificationModel extends Model<VarProClassificationM
     }
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public VarProParamSet paramSet() {
-    return params;
-  }
-
   /** K. */
   public int numClasses() {
     return fitted.outputs();
-  }
-
-  /** Features per row. */
-  public int numFeatures() {
-    return fitted.inputs();
-  }
-
-  /** Hidden parameters θ (a copy). */
-  public double[] theta() {
-    return fitted.theta().clone();
-  }
-
-  /** Softmax weights C, n×K column-major (a copy). */
-  public double[] coefficients() {
-    return fitted.c().clone();
-  }
-
-  /** The feature standardization applied before the network. */
-  public Standardization scaling() {
-    return fitted.standardization();
-  }
-
-  /** The fit's history and stop reason. */
-  public TrainingSummary summary() {
-    return fitted.summary();
-  }
-
-  public boolean hasSummary() {
-    return fitted.summary() != null;
   }
 
   /** The logits a(x)·C of one feature vector. */
@@ -142,18 +93,8 @@ public final class VarProClassificationModel extends Model<VarProClassificationM
   }
 
   @Override
-  public VarProClassificationModel copy(ParamMap extra) {
-    VarProClassificationModel m = new VarProClassificationModel(uid, fitted);
-    copyValues(m, extra);
-    if (hasParent()) {
-      m.setParent(parent());
-    }
-    return m;
-  }
-
-  @Override
-  public MLWriter write() {
-    return StageIO.writer(this, fitted.toMap());
+  VarProClassificationModel withUid(String uid) {
+    return new VarProClassificationModel(uid, fitted);
   }
 
   public static MLReader<VarProClassificationModel> read() {

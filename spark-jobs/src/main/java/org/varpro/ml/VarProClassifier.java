@@ -5,15 +5,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -32,7 +29,7 @@ import org.varpro.spark.SparkFits;
 import org.varpro.spark.Standardization;
 
 /**
- * VarPro classification (GNvpro, DESIGN §2.6) as an MLlib {@link Estimator}: a perceptron's
+ * VarPro classification (GNvpro, DESIGN §2.6) as an MLlib {@link org.apache.spark.ml.Estimator}: a perceptron's
  * features, softmax weights eliminated by the inner Newton solve, fitted by the same code as
  * {@code varpro train} on a {@code classify} run ({@link SparkFits#classification} on a
  * {@link SparkClassifyEvaluator}). The objective is the weighted mean cross-entropy: row weights
@@ -43,31 +40,17 @@ import org.varpro.spark.Standardization;
  * model appends rawPrediction (logits a(x)·C), probability (their softmax) and prediction
  * (the most probable class).
  */
-public final class VarProClassifier extends Estimator<VarProClassificationModel>
-    implements VarProClassifierParams<VarProClassifier>, MLWritable {
+public final class VarProClassifier extends VarProEstimator<VarProClassificationModel>
+    implements VarProClassifierParams<VarProClassifier> {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final VarProParamSet params;
 
   public VarProClassifier() {
     this(Identifiable.randomUID("varproClf"));
   }
 
   public VarProClassifier(String uid) {
-    this.uid = uid;
-    this.params = new VarProParamSet(this, VarProParamSet.Kind.CLASSIFICATION);
-    params.setDefaults(this);
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public VarProParamSet paramSet() {
-    return params;
+    super(uid, VarProParamSet.Kind.CLASSIFICATION);
   }
 
   @Override
@@ -91,7 +74,7 @@ public final class VarProClassifier extends Estimator<VarProClassificationModel>
   public VarProClassificationModel fit(Dataset<?> dataset) {
     StructType schema = dataset.schema();
     transformSchema(schema);
-    Config config = params.config(this);
+    Config config = paramSet().config(this);
     ModelConfig model;
     ClassifierOptions options;
     JvpPerceptron net;
@@ -101,7 +84,7 @@ public final class VarProClassifier extends Estimator<VarProClassificationModel>
       options = ClassifyConfig.solver(config);
       net = d >= 0 ? model.classifierNetwork(d) : null;
     } catch (ConfigError e) {
-      throw params.paramError(e);
+      throw paramSet().paramError(e);
     }
     int declaredClasses = declaredClasses(schema);
     try {
@@ -124,16 +107,16 @@ public final class VarProClassifier extends Estimator<VarProClassificationModel>
       }
       Standardization std = RowPacking.standardization(dataset.sparkSession(), rows,
           InputRows.slotNames(schema, getFeaturesCol(), d), new String[] {getLabelCol()}, getStandardization(), false,
-          uid + " training rows");
+          uid() + " training rows");
       double total = totals[1];
       // Weights divided by their sum: the objective is the weighted mean cross-entropy.
       JavaRDD<RowBlock> blocks = RowPacking.blocks(rows.map(r -> new ParsedRow(r.x, r.y, r.w / total)), std,
           getBlockRows());
       ClassifierResult result = SparkFits.classification(blocks, net, classes, model.seed(), options,
-          Progress.classification(uid));
+          Progress.classification(uid()));
       FittedModel fitted = new FittedModel("classification", d, classes, false, FittedModel.render(config),
           result.theta(), result.c(), result.lambda(), std, TrainingSummary.of(result));
-      VarProClassificationModel m = new VarProClassificationModel(uid, fitted);
+      VarProClassificationModel m = new VarProClassificationModel(uid(), fitted);
       copyValues(m, ParamMap.empty());
       m.setParent(this);
       return m;
@@ -176,14 +159,9 @@ public final class VarProClassifier extends Estimator<VarProClassificationModel>
 
   @Override
   public VarProClassifier copy(ParamMap extra) {
-    VarProClassifier c = new VarProClassifier(uid);
+    VarProClassifier c = new VarProClassifier(uid());
     copyValues(c, extra);
     return c;
-  }
-
-  @Override
-  public MLWriter write() {
-    return StageIO.writer(this, null);
   }
 
   public static MLReader<VarProClassifier> read() {

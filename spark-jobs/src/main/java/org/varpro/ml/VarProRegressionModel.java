@@ -5,14 +5,10 @@ import static org.apache.spark.sql.functions.udf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
-import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
@@ -28,20 +24,14 @@ import org.varpro.spark.Standardization;
  * label was a Vector). Saved with {@code write().save(path)} and read back with
  * {@link #load(String)} to any Hadoop path; carries the {@link TrainingSummary} of its fit.
  */
-public final class VarProRegressionModel extends Model<VarProRegressionModel>
-    implements VarProRegressorParams<VarProRegressionModel>, MLWritable {
+public final class VarProRegressionModel extends VarProModel<VarProRegressionModel>
+    implements VarProRegressorParams<VarProRegressionModel> {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final VarProParamSet params;
-  private final FittedModel fitted;
   private final Predictor predictor;
 
   VarProRegressionModel(String uid, FittedModel fitted) {
-    this.uid = uid;
-    this.params = new VarProParamSet(this, VarProParamSet.Kind.REGRESSION);
-    params.setDefaults(this);
-    this.fitted = fitted;
+    super(uid, VarProParamSet.Kind.REGRESSION, fitted);
     this.predictor = new Predictor(fitted.modelConfig().featureMap(fitted.inputs()), fitted.theta(), fitted.c(),
         fitted.standardization(), fitted.outputs());
   }
@@ -54,48 +44,9 @@ public final class VarProRegressionModel extends Model<VarProRegressionModel>
     }
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public VarProParamSet paramSet() {
-    return params;
-  }
-
-  /** Hidden parameters θ (a copy). */
-  public double[] theta() {
-    return fitted.theta().clone();
-  }
-
-  /** Output weights C, n×k column-major, in standardized label units (a copy). */
-  public double[] coefficients() {
-    return fitted.c().clone();
-  }
-
-  /** The feature and label standardization applied around the network. */
-  public Standardization scaling() {
-    return fitted.standardization();
-  }
-
-  /** Features per row. */
-  public int numFeatures() {
-    return fitted.inputs();
-  }
-
   /** Label columns (outputs) per row. */
   public int numOutputs() {
     return fitted.outputs();
-  }
-
-  /** The fit's history and stop reason. */
-  public TrainingSummary summary() {
-    return fitted.summary();
-  }
-
-  public boolean hasSummary() {
-    return fitted.summary() != null;
   }
 
   /** The prediction for one feature vector (one output). */
@@ -129,18 +80,8 @@ public final class VarProRegressionModel extends Model<VarProRegressionModel>
   }
 
   @Override
-  public VarProRegressionModel copy(ParamMap extra) {
-    VarProRegressionModel m = new VarProRegressionModel(uid, fitted);
-    copyValues(m, extra);
-    if (hasParent()) {
-      m.setParent(parent());
-    }
-    return m;
-  }
-
-  @Override
-  public MLWriter write() {
-    return StageIO.writer(this, fitted.toMap());
+  VarProRegressionModel withUid(String uid) {
+    return new VarProRegressionModel(uid, fitted);
   }
 
   public static MLReader<VarProRegressionModel> read() {

@@ -2,12 +2,9 @@ package org.varpro.ml;
 
 import com.typesafe.config.Config;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.varpro.config.ConfigError;
@@ -25,7 +22,7 @@ import org.varpro.spark.SparkFits;
 import org.varpro.spark.Standardization;
 
 /**
- * VarPro regression as an MLlib {@link Estimator}: a perceptron whose linear output layer is
+ * VarPro regression as an MLlib {@link org.apache.spark.ml.Estimator}: a perceptron whose linear output layer is
  * eliminated (DESIGN §2), fitted by the same code as {@code varpro train} on a tabular run
  * (standardization statistics and blocks by {@link RowPacking}, passes by {@link SparkEvaluator},
  * the fit by {@link SparkFits#regression}). The rows are taken in the input DataFrame's own
@@ -35,31 +32,17 @@ import org.varpro.spark.Standardization;
  * (the prediction is then a Vector too). Bad params and columns are reported before any Spark
  * job runs; bad values (NaN, null, negative weights) by the first job that reads the rows.
  */
-public final class VarProRegressor extends Estimator<VarProRegressionModel>
-    implements VarProRegressorParams<VarProRegressor>, MLWritable {
+public final class VarProRegressor extends VarProEstimator<VarProRegressionModel>
+    implements VarProRegressorParams<VarProRegressor> {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final VarProParamSet params;
 
   public VarProRegressor() {
     this(Identifiable.randomUID("varproReg"));
   }
 
   public VarProRegressor(String uid) {
-    this.uid = uid;
-    this.params = new VarProParamSet(this, VarProParamSet.Kind.REGRESSION);
-    params.setDefaults(this);
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public VarProParamSet paramSet() {
-    return params;
+    super(uid, VarProParamSet.Kind.REGRESSION);
   }
 
   @Override
@@ -75,7 +58,7 @@ public final class VarProRegressor extends Estimator<VarProRegressionModel>
 
   /** The model and solver settings these params stand for, checked like a run configuration. */
   Config settings() {
-    return params.config(this);
+    return paramSet().config(this);
   }
 
   @Override
@@ -94,7 +77,7 @@ public final class VarProRegressor extends Estimator<VarProRegressionModel>
       // Checks the network before any job when the feature count is declared (VectorAssembler).
       map = d >= 0 ? model.featureMap(d) : null;
     } catch (ConfigError e) {
-      throw params.paramError(e);
+      throw paramSet().paramError(e);
     }
     try {
       d = d >= 0 ? d : InputRows.vectorSize(dataset, "featuresCol", getFeaturesCol());
@@ -105,15 +88,15 @@ public final class VarProRegressor extends Estimator<VarProRegressionModel>
       Standardization std = RowPacking.standardization(dataset.sparkSession(), rows,
           InputRows.slotNames(schema, getFeaturesCol(), d),
           vectorLabel ? InputRows.slotNames(schema, getLabelCol(), k) : new String[] {getLabelCol()},
-          getStandardization(), getStandardizeLabels(), uid + " training rows");
+          getStandardization(), getStandardizeLabels(), uid() + " training rows");
       JavaRDD<RowBlock> blocks = RowPacking.blocks(rows, std, getBlockRows());
       SolverResult result;
       try (SparkEvaluator evaluator = SparkEvaluator.create(blocks, map)) {
-        result = SparkFits.regression(evaluator, map, model.seed(), options, Progress.regression(uid), null);
+        result = SparkFits.regression(evaluator, map, model.seed(), options, Progress.regression(uid()), null);
       }
       FittedModel fitted = new FittedModel("regression", d, k, vectorLabel, FittedModel.render(config),
           result.theta(), result.c(), result.lambda(), std, TrainingSummary.of(result));
-      VarProRegressionModel m = new VarProRegressionModel(uid, fitted);
+      VarProRegressionModel m = new VarProRegressionModel(uid(), fitted);
       copyValues(m, ParamMap.empty());
       m.setParent(this);
       return m;
@@ -124,14 +107,9 @@ public final class VarProRegressor extends Estimator<VarProRegressionModel>
 
   @Override
   public VarProRegressor copy(ParamMap extra) {
-    VarProRegressor c = new VarProRegressor(uid);
+    VarProRegressor c = new VarProRegressor(uid());
     copyValues(c, extra);
     return c;
-  }
-
-  @Override
-  public MLWriter write() {
-    return StageIO.writer(this, null);
   }
 
   public static MLReader<VarProRegressor> read() {
