@@ -92,7 +92,8 @@ public final class VarProRegressor extends VarProEstimator<VarProRegressionModel
       JavaRDD<RowBlock> blocks = RowPacking.blocks(rows, std, getBlockRows());
       SolverResult result;
       try (SparkEvaluator evaluator = SparkEvaluator.create(blocks, map)) {
-        result = SparkFits.regression(evaluator, map, model.seed(), options, Progress.regression(uid()), null);
+        result = SparkFits.regression(evaluator, map.initialParams(model.seed()), options,
+            Progress.regression(uid()), null);
       }
       FittedModel fitted = new FittedModel("regression", d, k, vectorLabel, FittedModel.render(config),
           result.theta(), result.c(), result.lambda(), std, TrainingSummary.of(result));

@@ -6,7 +6,6 @@ import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.JvpPerceptron;
-import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Evaluator;
 import org.varpro.core.solver.SolverListener;
@@ -24,14 +23,14 @@ public final class SparkFits {
   private SparkFits() {}
 
   /**
-   * VarPro Levenberg-Marquardt (DESIGN §2) from the map's seeded initial parameters.
+   * VarPro Levenberg-Marquardt (DESIGN §2) from θ0 (the map's seeded initial parameters,
+   * {@code map.initialParams(model.seed)}, unless {@code train} warm-starts from a saved model).
    *
    * @param validation the held-out score for {@code validationEvery > 0}, or null
    */
-  public static SolverResult regression(Evaluator evaluator, FeatureMap map, long seed, SolverOptions options,
+  public static SolverResult regression(Evaluator evaluator, double[] theta0, SolverOptions options,
       SolverListener listener, Validation validation) {
-    return new VarProSolver(options, listener).solve(evaluator, map.initialParams(seed),
-        options.validationEvery > 0 ? validation : null);
+    return new VarProSolver(options, listener).solve(evaluator, theta0, options.validationEvery > 0 ? validation : null);
   }
 
   /**
