@@ -89,7 +89,8 @@ class VarProRegressorTest {
       PipelineModel model = new Pipeline().setStages(new PipelineStage[] {assembler(), reg}).fit(rows);
       VarProRegressionModel fitted = (VarProRegressionModel) model.stages()[1];
 
-      // θ and C agree with train's to 1e-12 relative (the same code on the same blocks: in fact bit for bit).
+      // θ and C agree with train's to 1e-12 relative (the same code on the same blocks and
+      // partitions: the figures printed below show how close).
       assertTrue(relativeDifference(fitted.theta(), train.theta()) <= 1e-12, "theta");
       assertTrue(relativeDifference(fitted.coefficients(), train.c()) <= 1e-12, "C");
       assertEquals(train.iterations(), fitted.summary().totalIterations());
@@ -109,6 +110,10 @@ class VarProRegressorTest {
         trainPredicted[i] = trainPredicted[i] * std.labelStd()[0] + std.labelMean()[0];
       }
       assertTrue(relativeDifference(predicted, trainPredicted) <= 1e-12, "predictions");
+      System.out.printf("diabetes: Pipeline vs train: relative difference θ %.3g, C %.3g, predictions %.3g "
+          + "(%d iterations, %s)%n", relativeDifference(fitted.theta(), train.theta()),
+          relativeDifference(fitted.coefficients(), train.c()), relativeDifference(predicted, trainPredicted),
+          train.iterations(), fitted.summary().stopReason());
 
       // Save, load, transform again: identical predictions, the summary kept.
       String uri = tmp.resolve("pipeline").toUri().toString();
@@ -160,6 +165,44 @@ class VarProRegressorTest {
         }
       }
       assertEquals(4, distinct.size());
+      rows.unpersist();
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /**
+   * A Vector label fits all outputs with one θ. At θ0 (maxIter 0) the ridge solve for C
+   * decouples by output, so each column of the joint C, and each component of the Vector
+   * prediction, equals the single-output fit of that label (to rounding: the joint solve shares
+   * one factorization, 1e-10 relative leaves room for its conditioning).
+   */
+  @Test
+  void vectorLabelGivesVectorPredictionsThatDecoupleAtTheInitialParameters() {
+    TabularData data = MlFixtures.diabetes(spark, 0);
+    try {
+      Dataset<Row> rows = new VectorAssembler().setInputCols(new String[] {"label", "_c2"}).setOutputCol("labels")
+          .transform(assembler().transform(MlFixtures.frame(spark, data.training()))).cache();
+      VarProRegressor joint = new VarProRegressor().setHidden(new int[] {12}).setLambda(0.5).setMaxIter(0)
+          .setStandardizeLabels(true).setLabelCol("labels");
+      VarProRegressionModel both = joint.fit(rows);
+      assertEquals(2, both.numOutputs());
+      Dataset<Row> predicted = both.transform(rows);
+      assertEquals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), predicted.schema().apply("prediction").dataType());
+      List<org.apache.spark.ml.linalg.Vector> vectors = predicted.select("prediction").collectAsList().stream()
+          .map(r -> (org.apache.spark.ml.linalg.Vector) r.get(0)).toList();
+      double[] c = both.coefficients();
+      int n = c.length / 2;
+      String[] labels = {"label", "_c2"};
+      for (int j = 0; j < 2; j++) {
+        VarProRegressionModel single = joint.copy(ParamMap.empty()).setLabelCol(labels[j]).fit(rows);
+        assertTrue(relativeDifference(java.util.Arrays.copyOfRange(c, j * n, (j + 1) * n), single.coefficients())
+            <= 1e-10, "C column " + j);
+        double[] expected = column(single.transform(rows), "prediction");
+        int jj = j;
+        double[] component = vectors.stream().mapToDouble(v -> v.apply(jj)).toArray();
+        assertTrue(relativeDifference(component, expected) <= 1e-10, "prediction component " + j);
+      }
       rows.unpersist();
     } finally {
       data.unpersist();
