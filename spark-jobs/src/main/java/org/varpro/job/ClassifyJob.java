@@ -46,6 +46,9 @@ public final class ClassifyJob {
     if (!model.type().equals("perceptron")) {
       throw new ConfigError("model.type", "classification needs a perceptron, got " + model.type());
     }
+    if (model.initFrom() != null) {
+      throw new ConfigError(InitFrom.KEY, "classification runs (a classify section) cannot start from a saved model");
+    }
     return new Settings(data, model, ClassifyConfig.solver(job.root()));
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
@@ -30,6 +31,11 @@ import org.varpro.io.Location;
  * and the parent folders this object created, so a failed run leaves nothing behind; a shutdown
  * hook (run before Hadoop closes its file systems) does the same when the JVM is stopped (Ctrl-C)
  * while the run is in progress.
+ *
+ * <p>A run that can continue later ({@code train --resume}) registers {@link #keepWhen}: the
+ * clean-up (on a failure, or in the shutdown hook) first asks it, and keeps the folder being
+ * written when it says so (a checkpoint was written into it). {@link #reopen} adopts such a
+ * folder.
  */
 public final class RunFolder implements AutoCloseable {
   /** Written last where the folder cannot be renamed into place atomically. */
@@ -44,6 +50,7 @@ public final class RunFolder implements AutoCloseable {
   private final Runnable hook;
   private boolean committed;
   private boolean closed;
+  private volatile BooleanSupplier keep = () -> false;
 
   private RunFolder(Location target, Location work, boolean overwrite, List<Location> createdParents) {
     this.target = target;
@@ -103,6 +110,19 @@ public final class RunFolder implements AutoCloseable {
     }
   }
 
+  /**
+   * Adopts the folder {@code work} a stopped run was writing into (its temporary sibling, or the
+   * target itself where renames are not atomic): what {@code train --resume} continues in.
+   */
+  public static RunFolder reopen(Location work, Location target, boolean overwrite) {
+    return new RunFolder(target, work, overwrite, List.of());
+  }
+
+  /** The name prefix of the temporary siblings of {@code target}: {@code .NAME.tmp-}. */
+  public static String tempPrefix(Location target) {
+    return "." + target.name() + ".tmp-";
+  }
+
   static String describe(IOException e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
@@ -149,8 +169,36 @@ public final class RunFolder implements AutoCloseable {
     return dir().child(name).open();
   }
 
+  /** Whether an existing folder at the target is replaced. */
+  public boolean overwrite() {
+    return overwrite;
+  }
+
+  /**
+   * Asked before the folder being written is deleted (a failure, the JVM stopped): returning
+   * true keeps it. It may still write into the folder (a last checkpoint); the shutdown hook and
+   * {@link #close()} call it under this folder's lock, never during a commit.
+   */
+  public void keepWhen(BooleanSupplier keep) {
+    this.keep = keep;
+  }
+
+  /**
+   * Deletes a file written during the run (a checkpoint) if it is there, and what a replace
+   * stopped half-way left of it (its hidden temporary siblings).
+   */
+  public void delete(String name) throws IOException {
+    Location dir = dir();
+    String prefix = "." + name + ".tmp-";
+    for (String entry : dir.list()) {
+      if (entry.equals(name) || entry.startsWith(prefix)) {
+        dir.child(entry).delete();
+      }
+    }
+  }
+
   /** Moves the temporary folder into place (or writes {@value #SUCCESS}); returns the final folder. */
-  public Location commit() {
+  public synchronized Location commit() {
     if (committed) {
       return target;
     }
@@ -189,7 +237,7 @@ public final class RunFolder implements AutoCloseable {
     }
   }
 
-  /** Deletes the folder being written unless committed. */
+  /** Deletes the folder being written unless committed (or kept, see {@link #keepWhen}). */
   @Override
   public void close() {
     if (closed) {
@@ -198,14 +246,15 @@ public final class RunFolder implements AutoCloseable {
     closed = true;
     try {
       ShutdownHookManager.get().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // shutting down: the hook runs anyway
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is being stopped: the hook cleans up (and may save a checkpoint first).
+      return;
     }
     cleanUp();
   }
 
   private synchronized void cleanUp() {
-    if (committed) {
+    if (committed || keep.getAsBoolean()) {
       return;
     }
     try {
