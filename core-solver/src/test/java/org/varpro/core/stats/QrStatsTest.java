@@ -74,6 +74,14 @@ class QrStatsTest {
     assertTrue(maxRelative(s.gram(), gram(rows)) < 1e-13);
   }
 
+  private static QrStats copyOf(int[] rows) {
+    QrStats s = new QrStats(COLS);
+    for (int b = 0; b < rows.length; b++) {
+      s.addRows(block(rows[b], b), rows[b]);
+    }
+    return s;
+  }
+
   @Test
   void readingOrShippingASummaryChangesNoLaterResult() throws Exception {
     int[] rows = {3, 2, 5, 4};
@@ -87,7 +95,7 @@ class QrStatsTest {
     }
     assertArrayEquals(unread.triangular().r(), read.triangular().r());
 
-    // Serialized (a Spark task's result): the copy carries the factor the original reads.
+    // Serialized (a Spark task's result): the copy reads the same factor and goes on identically.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(read);
@@ -98,6 +106,10 @@ class QrStatsTest {
     }
     assertArrayEquals(read.triangular().r(), shipped.triangular().r());
     assertEquals(read.count(), shipped.count());
+    QrStats local = copyOf(rows);
+    local.addRows(block(3, 11), 3);
+    shipped.addRows(block(3, 11), 3);
+    assertArrayEquals(local.triangular().r(), shipped.triangular().r());
 
     // Merging a read and an unread copy of the same summary gives the same result.
     QrStats a = new QrStats(COLS);
