@@ -23,6 +23,7 @@ import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.SolverState;
+import org.varpro.core.solver.StopReason;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.io.Location;
 
@@ -146,7 +147,7 @@ public final class TrainJob {
         }
       }
       case TABULAR -> {
-        RegressionSetup.source(job.root(), job.partitions(), job.blockRows());
+        RegressionSetup.source(job.root(), job.partitionsSetting(), job.blockRows());
         ModelConfig.parse(job.root(), null);
       }
       case GENERATED -> {
@@ -202,10 +203,19 @@ public final class TrainJob {
         checkpoints.resumedFrom(from);
       }
       folder.keepWhen(checkpoints::saveOnStop);
+      int metricsEvery = job.metricsEvery();
       SolverListener listener = new SolverListener() {
+        /**
+         * The iteration of the next record (the solver asks for metrics once per record); a
+         * resumed run counts on from its checkpoint, so its history is the uninterrupted one's.
+         */
+        private int records = from == null ? 0 : from.iteration();
+
         @Override
         public Map<String, Double> metrics(double[] theta, double[] c) {
-          return setup.iterationMetrics(theta, c);
+          records++;
+          boolean due = metricsEvery > 0 && (records == 1 || records % metricsEvery == 0);
+          return due ? setup.iterationMetrics(theta, c) : Map.of();
         }
 
         @Override
@@ -230,6 +240,9 @@ public final class TrainJob {
         result = solver.solve(setup.evaluator(), theta0, validation);
       } else {
         result = solver.resume(setup.evaluator(), from, validation);
+      }
+      if (result.iterations() == 0 && result.stopReason() == StopReason.NON_FINITE) {
+        throw nonFiniteStart(job, result.loss());
       }
       log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
@@ -269,10 +282,10 @@ public final class TrainJob {
       summary.put("outputs", setup.evaluator().outputs());
       summary.put("model", map.describe());
       summary.put("blas", result.blas());
-      summary.put("blas_executors", executorBlas(spark.sc, job.partitions()));
+      summary.put("blas_executors", executorBlas(spark.sc, setup.partitions()));
       summary.put("spark_version", spark.spark.version());
       summary.put("spark_master", spark.master());
-      summary.put("partitions", job.partitions());
+      summary.put("partitions", setup.partitions());
       summary.put("block_rows", job.blockRows());
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));
@@ -283,6 +296,24 @@ public final class TrainJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
+  }
+
+  /**
+   * A loss that is NaN or infinite before the first step: nothing was fitted, so the run fails
+   * (exit 2, no run folder) with the likely cause for the problem's kind.
+   */
+  static ConfigError nonFiniteStart(JobConfig job, double loss) {
+    String start = "the loss is " + loss + " at the start, before any iteration: ";
+    return switch (job.kind()) {
+      case PDE -> new ConfigError("pde", start + "an expression (source, boundary or initial values, coefficients) "
+          + "is not finite at some collocation point (a division by zero, the square root or logarithm of a "
+          + "negative number on the domain?), or the model's initial scale overflows");
+      case TABULAR -> new ConfigError("data", start + "the data has values too large for double arithmetic "
+          + "(labels near 1e154 or above square to infinity: set data.standardize-labels = true, or rescale)");
+      case GENERATED -> new ConfigError("generated", start + "the generated rows or the model's initial "
+          + "scale overflow");
+      case CLASSIFY -> throw new IllegalStateException("classification runs go through ClassifyJob");
+    };
   }
 
   /**
