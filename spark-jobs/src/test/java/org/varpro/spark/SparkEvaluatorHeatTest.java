@@ -216,13 +216,15 @@ class SparkEvaluatorHeatTest {
   /**
    * One partition (what job.partitions = auto gives the heat problem): partition 0's fold starts
    * with the ridge rows as LocalEvaluator does and nothing is merged on the driver, so the Spark
-   * run is the single-process run bit for bit.
+   * run is the single-process two-pass run bit for bit (the single-process default, one fused pass
+   * per iteration, agrees to rounding).
    */
   @Test
   void onePartitionIsTheSingleProcessRunBitForBit() {
     SolverOptions o = options.copy();
     o.maxIterations = 8;
-    SolverResult local = new VarProSolver(o).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
+    SolverResult local = new VarProSolver(o).solve(
+        new LocalEvaluator(map, problem.trainingBlocks()).withTwoPasses(), theta0);
     SolverResult spark;
     try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 1)) {
       spark = new VarProSolver(o).solve(ev, theta0);

@@ -27,6 +27,8 @@ public final class LocalEvaluator implements Evaluator {
   private final boolean separable;
   /** Projections fold the Jacobian ingredients too (the solver's plan, on a separable map). */
   private boolean fuse;
+  /** Cleared by {@link #withTwoPasses()}. */
+  private boolean fusionAllowed = true;
   /** The last fused pass and its θ. */
   private FusedStats fused;
   private double[] fusedTheta;
@@ -68,8 +70,19 @@ public final class LocalEvaluator implements Evaluator {
 
   @Override
   public void planJacobianAtAcceptedTrials(boolean plan) {
-    fuse = plan && separable;
+    fuse = plan && separable && fusionAllowed;
     fused = null;
+  }
+
+  /**
+   * This evaluator, always making the two separate passes (what the Spark evaluator does): with
+   * one partition, a Spark run then equals this run bit for bit. Fused passes agree to rounding.
+   */
+  public LocalEvaluator withTwoPasses() {
+    fusionAllowed = false;
+    fuse = false;
+    fused = null;
+    return this;
   }
 
   @Override
@@ -85,6 +98,7 @@ public final class LocalEvaluator implements Evaluator {
     LocalEvaluator e = new LocalEvaluator(map, rounds.apply(round));
     e.rounds = rounds;
     e.fuse = fuse;
+    e.fusionAllowed = fusionAllowed;
     return e;
   }
 
