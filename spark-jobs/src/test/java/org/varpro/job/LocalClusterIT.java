@@ -82,9 +82,11 @@ class LocalClusterIT {
 
   record Exit(int code, String out, String err) {}
 
-  /** Runs a child process from the repository root with a time limit. */
-  static Exit run(List<String> command, Map<String, String> env, Path logs, long timeoutSeconds)
-      throws IOException, InterruptedException {
+  /** A child process and the files its output goes to. */
+  record Child(Process process, Path out, Path err) {}
+
+  /** Starts a child process from the repository root, its output to files in {@code logs}. */
+  static Child start(List<String> command, Map<String, String> env, Path logs) throws IOException {
     Files.createDirectories(logs);
     Path out = Files.createTempFile(logs, "out-", ".txt");
     Path err = Files.createTempFile(logs, "err-", ".txt");
@@ -93,6 +95,16 @@ class LocalClusterIT {
     pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();
+    return new Child(p, out, err);
+  }
+
+  /** Runs a child process from the repository root with a time limit. */
+  static Exit run(List<String> command, Map<String, String> env, Path logs, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Child child = start(command, env, logs);
+    Process p = child.process();
+    Path out = child.out();
+    Path err = child.err();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -296,14 +308,10 @@ class LocalClusterIT {
    */
   static Fault runWithExecutorKilled(List<String> command, Path workDir, Path logs) throws Exception {
     Set<String> appsBefore = listNames(workDir);
-    Files.createDirectories(logs);
-    Path out = Files.createTempFile(logs, "faulted-out-", ".txt");
-    Path err = Files.createTempFile(logs, "faulted-err-", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().putAll(submitEnv());
-    Process p = pb.start();
-    p.getOutputStream().close();
+    Child child = start(command, submitEnv(), logs);
+    Process p = child.process();
+    Path out = child.out();
+    Path err = child.err();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SUBMIT_TIMEOUT_SECONDS);
       int iteration = 0;
