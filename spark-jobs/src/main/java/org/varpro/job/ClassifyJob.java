@@ -76,7 +76,8 @@ public final class ClassifyJob {
 
     // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
     RowBlock trainRows = train.toBlock(1.0 / train.rows());
-    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())), job.partitions());
+    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())),
+        job.partitions(trainRows.rows));
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -140,7 +141,7 @@ public final class ClassifyJob {
     summary.put("blas", Lapack.describe());
     summary.put("spark_version", spark.spark.version());
     summary.put("spark_master", spark.master());
-    summary.put("partitions", job.partitions());
+    summary.put("partitions", blocks.getNumPartitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
       folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");

@@ -147,7 +147,7 @@ public final class TrainJob {
         }
       }
       case TABULAR -> {
-        RegressionSetup.source(job.root(), job.partitions(), job.blockRows());
+        RegressionSetup.source(job.root(), job.partitionsSetting(), job.blockRows());
         ModelConfig.parse(job.root(), null);
       }
       case GENERATED -> {
@@ -203,10 +203,19 @@ public final class TrainJob {
         checkpoints.resumedFrom(from);
       }
       folder.keepWhen(checkpoints::saveOnStop);
+      int metricsEvery = job.metricsEvery();
       SolverListener listener = new SolverListener() {
+        /**
+         * The iteration of the next record (the solver asks for metrics once per record); a
+         * resumed run counts on from its checkpoint, so its history is the uninterrupted one's.
+         */
+        private int records = from == null ? 0 : from.iteration();
+
         @Override
         public Map<String, Double> metrics(double[] theta, double[] c) {
-          return setup.iterationMetrics(theta, c);
+          records++;
+          boolean due = metricsEvery > 0 && (records == 1 || records % metricsEvery == 0);
+          return due ? setup.iterationMetrics(theta, c) : Map.of();
         }
 
         @Override
@@ -273,10 +282,10 @@ public final class TrainJob {
       summary.put("outputs", setup.evaluator().outputs());
       summary.put("model", map.describe());
       summary.put("blas", result.blas());
-      summary.put("blas_executors", executorBlas(spark.sc, job.partitions()));
+      summary.put("blas_executors", executorBlas(spark.sc, setup.partitions()));
       summary.put("spark_version", spark.spark.version());
       summary.put("spark_master", spark.master());
-      summary.put("partitions", job.partitions());
+      summary.put("partitions", setup.partitions());
       summary.put("block_rows", job.blockRows());
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));

@@ -297,7 +297,10 @@ public final class TabularSource {
     return this;
   }
 
-  /** Partitions of the row blocks; 0 (default) means the context's default parallelism. */
+  /**
+   * Partitions of the row blocks; 0 (default) means {@link AutoPartitions#forRows} of the rows
+   * read (never the cluster's parallelism, so the blocks, and the fit, are the same everywhere).
+   */
   public TabularSource partitions(int partitions) {
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
@@ -601,7 +604,7 @@ public final class TabularSource {
     }
     int d = rows.featureNames.length;
     int k = rows.labelNames.length;
-    int p = partitions > 0 ? partitions : sc.defaultParallelism();
+    int p = partitions > 0 ? partitions : AutoPartitions.forRows(rows.count);
     p = (int) Math.max(1, Math.min(p, rows.count));
     ContiguousPartitioner partitioner = new ContiguousPartitioner(p, rows.count);
     JavaRDD<ParsedRow> ordered = rows.rows.repartitionAndSortWithinPartitions(partitioner).values();

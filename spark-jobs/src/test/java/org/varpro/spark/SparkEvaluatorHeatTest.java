@@ -212,4 +212,27 @@ class SparkEvaluatorHeatTest {
           Histories.maxRelativeDifference(oneFold.theta(), spark.theta()));
     }
   }
+
+  /**
+   * One partition (what job.partitions = auto gives the heat problem): partition 0's fold starts
+   * with the ridge rows as LocalEvaluator does and nothing is merged on the driver, so the Spark
+   * run is the single-process run bit for bit.
+   */
+  @Test
+  void onePartitionIsTheSingleProcessRunBitForBit() {
+    SolverOptions o = options.copy();
+    o.maxIterations = 8;
+    SolverResult local = new VarProSolver(o).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
+    SolverResult spark;
+    try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 1)) {
+      spark = new VarProSolver(o).solve(ev, theta0);
+    }
+    assertEquals(8, spark.iterations());
+    assertArrayEquals(local.theta(), spark.theta(), "θ");
+    assertArrayEquals(local.c(), spark.c(), "C");
+    for (int i = 0; i < spark.history().size(); i++) {
+      assertEquals(local.history().get(i).loss(), spark.history().get(i).loss(), 0.0);
+      assertEquals(local.history().get(i).gradientNorm(), spark.history().get(i).gradientNorm(), 0.0);
+    }
+  }
 }
