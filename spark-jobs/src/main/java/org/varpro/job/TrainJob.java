@@ -26,6 +26,7 @@ import org.varpro.core.solver.SolverState;
 import org.varpro.core.solver.StopReason;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.io.Location;
+import org.varpro.spark.SparkFits;
 
 /**
  * {@code varpro train}: one VarPro fit as a Spark job, its outputs in a run folder.
@@ -232,14 +233,14 @@ public final class TrainJob {
           checkpoints.completed(state, progressLine(state.lastRecord(), metric));
         }
       };
-      VarProSolver solver = new VarProSolver(solverOptions, listener);
-      org.varpro.core.solver.Validation validation = solverOptions.validationEvery > 0 ? setup.validation() : null;
+      org.varpro.core.solver.Validation validation = setup.validation();
       SolverResult result;
       if (from == null) {
         double[] theta0 = InitFrom.initialParams(model, map, setup.evaluator().outputs());
-        result = solver.solve(setup.evaluator(), theta0, validation);
+        result = SparkFits.regression(setup.evaluator(), theta0, solverOptions, listener, validation);
       } else {
-        result = solver.resume(setup.evaluator(), from, validation);
+        result = new VarProSolver(solverOptions, listener).resume(setup.evaluator(), from,
+            solverOptions.validationEvery > 0 ? validation : null);
       }
       if (result.iterations() == 0 && result.stopReason() == StopReason.NON_FINITE) {
         throw nonFiniteStart(job, result.loss());

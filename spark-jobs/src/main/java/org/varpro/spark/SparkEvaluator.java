@@ -44,13 +44,25 @@ import org.varpro.core.stats.StatsKind;
  * "iteration k: Jacobian pass" or "iteration k: projection pass (trial t)", k counting the
  * Jacobian passes so far. The parameters (θ, C, …: kilobytes) travel in the job's closure, inside
  * the task binary Spark broadcasts for every job anyway; the feature map is broadcast once per
- * evaluator. Not thread-safe: one solver drives one evaluator.
+ * evaluator.
+ *
+ * <p><b>One small partition in local mode.</b> With a local master, one partition and at most
+ * {@link #DRIVER_PASS_ROW_LIMIT} rows (what {@code job.partitions = auto} gives a problem of that
+ * size), the blocks are collected once and every pass runs its fold in the driver thread:
+ * the same fold function, on the same blocks, in the same JVM as the one task of the Spark job
+ * would, so the result is the Spark job's bit for bit ({@code SparkEvaluatorHeatTest}), without
+ * the job's scheduling (several thread hand-offs, which cost more than the pass itself on a
+ * loaded machine). A cluster, several partitions or more rows always run Spark jobs;
+ * {@link #driverPasses(boolean)} turns the shortcut off. Not thread-safe: one solver drives one
+ * evaluator.
  */
 public final class SparkEvaluator implements Evaluator, AutoCloseable {
   /** Partition summaries merged on the driver directly, up to this many. */
   public static final int DEFAULT_DRIVER_MERGE_LIMIT = PartitionedEvaluator.DEFAULT_DRIVER_MERGE_LIMIT;
   /** Partition summaries per group in the executor-side merge tree. */
   public static final int DEFAULT_FANOUT = PartitionedEvaluator.DEFAULT_FANOUT;
+  /** Rows up to which one partition in local mode is folded in the driver thread. */
+  public static final long DRIVER_PASS_ROW_LIMIT = AutoPartitions.ROWS_PER_PARTITION;
 
   private final JavaSparkContext sc;
   private final JavaRDD<RowBlock> blocks;
@@ -70,6 +82,10 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
   private IntFunction<JavaRDD<RowBlock>> rounds;
   /** The evaluator over the next round's rows, once {@link #redraw} made it; closed with this. */
   private SparkEvaluator successor;
+  /** Whether one small local partition may be folded in the driver thread. */
+  private boolean driverPasses = true;
+  /** That partition's blocks, collected on the first pass that folds them on the driver. */
+  private List<RowBlock> driverBlocks;
 
   private SparkEvaluator(JavaRDD<RowBlock> blocks, FeatureMap map, int outputs, long rows, boolean ownsCache) {
     this.sc = JavaSparkContext.fromSparkContext(blocks.context());
@@ -155,6 +171,24 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
   }
 
   /**
+   * Whether a pass over one partition of at most {@link #DRIVER_PASS_ROW_LIMIT} rows with a local
+   * master folds the blocks in the driver thread (default true; bit for bit the Spark job's
+   * result). False: every pass is a Spark job.
+   */
+  public SparkEvaluator driverPasses(boolean enabled) {
+    this.driverPasses = enabled;
+    if (!enabled) {
+      driverBlocks = null;
+    }
+    return this;
+  }
+
+  /** Whether the passes run in the driver thread (see {@link #driverPasses(boolean)}). */
+  public boolean foldsOnDriver() {
+    return driverPasses && partitions == 1 && rows <= DRIVER_PASS_ROW_LIMIT && sc.isLocal();
+  }
+
+  /**
    * Lets {@link #redraw} build the rows of round r from {@code rounds.apply(r)} (PDE points drawn
    * in the partitions from a seed derived from the round).
    */
@@ -181,6 +215,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     next.rounds = rounds;
     next.driverMergeLimit = driverMergeLimit;
     next.fanout = fanout;
+    next.driverPasses = driverPasses;
     next.iteration = iteration;
     next.passes = passes;
     if (ownsCache) {
@@ -329,6 +364,12 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
       Function2<T, T, T> merge) {
     describe(what);
     try {
+      if (foldsOnDriver()) {
+        if (driverBlocks == null) {
+          driverBlocks = blocks.collect();
+        }
+        return List.of(fold.fold(0, driverBlocks.iterator()));
+      }
       return OrderedReduction.foldPartitions(blocks, fold, driverMergeLimit, fanout, merge);
     } catch (Exception e) {
       throw DataError.unwrap(e);
