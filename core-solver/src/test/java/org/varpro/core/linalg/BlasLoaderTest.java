@@ -50,7 +50,7 @@ class BlasLoaderTest {
 
   @Test
   void concurrentExtractionsAgreeOnOneCompleteFolder() throws Exception {
-    assumeTrue(BundledOpenBlas.unavailableReason() == null, "no bundled build on this platform");
+    assumeBundledRun();
     Path root = tmp.resolve("cache");
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
@@ -74,7 +74,7 @@ class BlasLoaderTest {
 
   @Test
   void anIncompleteFolderIsReplaced() throws Exception {
-    assumeTrue(BundledOpenBlas.unavailableReason() == null, "no bundled build on this platform");
+    assumeBundledRun();
     Path root = tmp.resolve("cache");
     Path folder = BundledOpenBlas.extract(root);
     Files.write(folder.resolve(BundledOpenBlas.LIBRARY), new byte[] {1, 2, 3});
@@ -84,6 +84,12 @@ class BlasLoaderTest {
     try (Stream<Path> s = Files.list(root)) {
       assertEquals(List.of(folder), s.toList(), "stale or temporary folders left behind");
     }
+  }
+
+  /** Extraction is checked once, in the run on the bundled library (not again in the pure-Java run). */
+  private static void assumeBundledRun() {
+    assumeTrue(BundledOpenBlas.unavailableReason() == null, "no bundled build on this platform");
+    assumeTrue(BlasLoader.requestedMode() == BlasLoader.Mode.BUNDLED, "extraction is checked in the bundled run");
   }
 
   private static void assertSameAsResources(Path folder) throws Exception {

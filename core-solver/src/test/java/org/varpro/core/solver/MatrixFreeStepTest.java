@@ -63,7 +63,7 @@ class MatrixFreeStepTest {
       double[] d = dense.step(mu);
       double[] x = mf.step(mu);
       double kappa = (h[h.length - 1] + mu) / (h[0] + mu);
-      double bound = kappa * perturbation * norm2(d);
+      double bound = kappa * perturbation * StepSolver.norm(d);
       double diff = maxDiff(d, x);
       assertTrue(diff <= bound, "step at mu " + mu + ": max difference " + diff + " > bound " + bound
           + " (κ(H+μI) " + kappa + ", ε·κ(G_λ) + cg tolerance " + perturbation + ")");
@@ -88,17 +88,7 @@ class MatrixFreeStepTest {
     LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 8);
     double[] c = InnerSolver.solve(ev.project(theta, StatsKind.QR), lambda).c();
     double[] a = Fixtures.features(net, theta, rows);
-    // G_λ = AᵀWA + λI, dense.
-    double[] g = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = i == j ? lambda : 0;
-        for (int r = 0; r < m; r++) {
-          s += rows.weight[r] * a[r + i * m] * a[r + j * m];
-        }
-        g[i + j * n] = s;
-      }
-    }
+    double[] g = gram(rows, lambda);
     int len = k * (m + n);
     double[] jk = new double[len * p];
     double[][] tangents = new double[p][];
@@ -200,14 +190,6 @@ class MatrixFreeStepTest {
       m = Math.max(m, Math.abs(a[i] - b[i]));
     }
     return m;
-  }
-
-  static double norm2(double[] a) {
-    double s = 0;
-    for (double v : a) {
-      s += v * v;
-    }
-    return Math.sqrt(s);
   }
 
   /** G_λ = AᵀWA + λI (n×n), dense. */
