@@ -31,7 +31,15 @@ public final class BenchJson {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(file, toJson(report) + "\n");
+      // Written next to the target and moved into place: a failed write leaves no partial file.
+      Path tmp = Files.createTempFile(parent == null ? Path.of(".") : parent, ".bench-", ".json.tmp");
+      try {
+        Files.writeString(tmp, toJson(report) + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

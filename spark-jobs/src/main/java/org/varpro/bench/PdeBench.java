@@ -22,11 +22,8 @@ import org.varpro.core.baseline.Lbfgs;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
-import org.varpro.core.pde.Box;
 import org.varpro.core.pde.PdeErrors;
 import org.varpro.core.pde.PdeProblem;
-import org.varpro.core.solver.IterationRecord;
-import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.VarProSolver;
@@ -47,16 +44,34 @@ public final class PdeBench {
     public List<String> overrides = List.of();
     /** Run the baselines too. */
     public boolean baselines = true;
-    /** Record the test error every this many iterations (0: never). */
+    /** Progress line and error-trace entry (JSON) every this many iterations (0: never). */
     public int errorEvery = 25;
+    /** Test error of every this many iterates, for the time to target (1: every iterate). */
+    public int checkEvery = 1;
+    /** Target relative L2 errors of the time-to-target report. */
+    public List<Double> targets = TimeToTarget.DEFAULT_TARGETS;
     public List<Double> adamLearningRates = List.of(1e-3, 1e-2);
-    /** Report the first recorded iteration whose test error is at or below this (0: none). */
-    public double target = 0;
     public Consumer<String> progress = s -> {};
+
+    /** A copy with extra overrides after these (they win). */
+    public Options withOverrides(String... more) {
+      Options o = new Options();
+      List<String> all = new ArrayList<>(overrides);
+      all.addAll(List.of(more));
+      o.overrides = List.copyOf(all);
+      o.baselines = baselines;
+      o.errorEvery = errorEvery;
+      o.checkEvery = checkEvery;
+      o.targets = targets;
+      o.adamLearningRates = adamLearningRates;
+      o.progress = progress;
+      return o;
+    }
   }
 
   /** Everything one run produced, for printing and JSON. */
-  public record Report(BenchTable table, Map<String, Object> summary) {}
+  public record Report(BenchTable table, BenchTable targets, List<TimeToTarget.Point> trace,
+      double finalError, Map<String, Object> summary) {}
 
   public static Config load(Path file, List<String> overrides) {
     if (!Files.isRegularFile(file)) {
@@ -70,14 +85,11 @@ public final class PdeBench {
   public static Report run(Path configFile, Options options) {
     Config root = load(configFile, options.overrides);
     PdeProblem problem = PdeConfig.parseProblem(root);
-    Box box = problem.pde().box();
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (int d = 0; d < box.dim(); d++) {
-      lo = Math.min(lo, box.lower(d));
-      hi = Math.max(hi, box.upper(d));
+    if (!problem.pde().hasExact()) {
+      throw new ConfigError("pde.exact", "bench pde measures errors against the exact solution: "
+          + configFile + " has no pde.exact");
     }
-    ModelConfig model = ModelConfig.parse(root, new double[] {lo, hi});
+    ModelConfig model = PdeConfig.parseModel(root, problem);
     SolverOptions solverOptions = SolverConfig.parse(root);
     FeatureMap map = model.featureMap(problem.pde().dim());
     double[] theta0 = map.initialParams(model.seed());
@@ -86,37 +98,21 @@ public final class PdeBench {
     options.progress.accept(problem.describe());
     options.progress.accept(map.describe());
 
-    List<Map<String, Object>> errorTrace = new ArrayList<>();
-    SolverListener listener = new SolverListener() {
-      private int calls;
-
-      /** The test error every errorEvery iterations (one forward pass over the test grid). */
-      @Override
-      public Map<String, Double> metrics(double[] theta, double[] c) {
-        boolean due = options.errorEvery > 0 && calls++ % options.errorEvery == 0;
-        return due ? Map.of("relative_l2_error", problem.testErrors(map, theta, c).relativeL2()) : Map.of();
-      }
-
-      @Override
-      public void onIteration(IterationRecord r) {
-        Double error = r.extra().get("relative_l2_error");
-        if (error != null) {
-          Map<String, Object> point = new LinkedHashMap<>();
-          point.put("iteration", r.iteration());
-          point.put("seconds", r.seconds());
-          point.put("loss", r.loss());
-          point.put("relative_l2_error", error);
-          errorTrace.add(point);
-          options.progress.accept(String.format(
-              "  iteration %5d  %7.2f s  loss %.3e  |g| %.2e  mu %.2e  lambda %.1e  error %.3e",
-              r.iteration(), r.seconds(), r.loss(), r.gradientNorm(), r.mu(), r.lambda(), error));
-        }
-      }
-    };
-    VarProSolver solver = new VarProSolver(solverOptions, listener);
+    IterateRecorder recorder = new IterateRecorder(options.checkEvery, options.errorEvery, options.progress);
+    VarProSolver solver = new VarProSolver(solverOptions, recorder);
     org.varpro.core.solver.Validation validation = solverOptions.validationEvery > 0
         ? org.varpro.core.pde.PdeValidation.of(map, PdeConfig.parseValidationProblem(root)) : null;
     SolverResult vp = solver.solve(problem.localEvaluator(map), theta0, validation);
+    boolean lastIterateReturned = vp.selectedIteration() == vp.iterations();
+    List<TimeToTarget.Point> trace = recorder.errorTrace(
+        (theta, c) -> problem.testErrors(map, theta, c).relativeL2(),
+        lastIterateReturned ? vp.theta() : null, lastIterateReturned ? vp.c() : null);
+    List<Map<String, Object>> errorTrace = new ArrayList<>();
+    for (TimeToTarget.Point pt : trace) {
+      if (options.errorEvery > 0 && pt.iteration() % options.errorEvery == 0 || pt == trace.get(trace.size() - 1)) {
+        errorTrace.add(pointMap(pt));
+      }
+    }
     PdeErrors.Report vpErrors = problem.errors(map, vp.theta(), vp.c());
     double budget = vp.seconds();
 
@@ -166,22 +162,40 @@ public final class PdeBench {
     summary.putAll(Lapack.summaryFields());
     summary.put("feature_map", map.describe());
     summary.put("error_trace", errorTrace);
-    if (options.target > 0) {
-      Map<String, Object> reached = errorTrace.stream()
-          .filter(pt -> (Double) pt.get("relative_l2_error") <= options.target).findFirst().orElse(null);
-      summary.put("target", options.target);
-      summary.put("target_reached", reached);
-      table.addNote(reached == null
-          ? String.format("target relative L2 <= %.1e: not reached (errors recorded every %d iterations)",
-              options.target, options.errorEvery)
-          : String.format("target relative L2 <= %.1e first recorded at iteration %d, %.2f s (error %.3e)",
-              options.target, reached.get("iteration"), reached.get("seconds"), reached.get("relative_l2_error")));
+    List<TimeToTarget.Point> crossings = TimeToTarget.crossings(trace, options.targets);
+    List<Map<String, Object>> reached = new ArrayList<>();
+    BenchTable targets = new BenchTable("time to target (relative L2 on the test grid, checked every "
+        + (options.checkEvery == 1 ? "iteration" : options.checkEvery + " iterations") + ", checks not timed)",
+        BenchTable.Column.number("target", "%.0e"),
+        BenchTable.Column.number("iteration", "%d"),
+        BenchTable.Column.number("solver_seconds", "%.2f"),
+        BenchTable.Column.number("relative_l2_error", "%.3e"));
+    for (int i = 0; i < options.targets.size(); i++) {
+      TimeToTarget.Point pt = crossings.get(i);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("target", options.targets.get(i));
+      m.put("reached", pt == null ? null : pointMap(pt));
+      reached.add(m);
+      targets.addRow(options.targets.get(i), pt == null ? null : pt.iteration(), pt == null ? null : pt.seconds(),
+          pt == null ? null : pt.error());
     }
+    targets.addNote(String.format("at the budget: relative L2 %.3e after %d iterations, %.2f s",
+        vpErrors.solution().relativeL2(), vp.iterations(), vp.seconds()));
+    summary.put("check_every", options.checkEvery);
+    summary.put("time_to_target", reached);
     summary.put("baselines", baselineRows);
     summary.put("configuration", com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
         .convertValue(root.root().unwrapped(), Map.class));
     summary.put("configuration_hocon", root.root().render(ConfigRenderOptions.concise()));
-    return new Report(table, summary);
+    return new Report(table, targets, trace, vpErrors.solution().relativeL2(), summary);
+  }
+
+  static Map<String, Object> pointMap(TimeToTarget.Point pt) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("iteration", pt.iteration());
+    m.put("seconds", pt.seconds());
+    m.put("relative_l2_error", pt.error());
+    return m;
   }
 
   private static void addBaseline(BenchTable table, List<Map<String, Object>> rows, PdeProblem problem,

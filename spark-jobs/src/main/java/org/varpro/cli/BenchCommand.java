@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.varpro.bench.BenchJson;
 import org.varpro.bench.ClassifyBench;
 import org.varpro.bench.RegressionBench;
-import org.varpro.bench.PdeBench;
 import org.varpro.bench.ScaleBench;
 import org.varpro.bench.SweepBench;
 import org.varpro.core.linalg.Lapack;
@@ -76,7 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = {
           "Solves a PDE configuration (conf/heat.conf, conf/poisson.conf, ...) by VarPro-LM with "
               + "its solver settings, then Adam, L-BFGS and ELM on the same rows for the same wall "
-              + "time; prints relative L2 and max errors on the test grid and writes a JSON summary."})
+              + "time; prints relative L2 and max errors on the test grid, the solver time and "
+              + "iteration at which the test error first reached each target (error checks not "
+              + "timed), and with --seeds and --peer the median and worst over seeds and the ratios "
+              + "to NumPy reference peers run back to back."})
   static final class Pde implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "conf/heat.conf", paramLabel = "CONFIG",
         description = "PDE configuration file (default: ${DEFAULT-VALUE}).")
@@ -90,15 +92,35 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noBaselines;
 
     @Option(names = "--error-every", defaultValue = "100",
-        description = "Log progress every this many iterations (default: ${DEFAULT-VALUE}).")
+        description = "Progress line, and error-trace entry of the JSON, every this many iterations "
+            + "(0: none; default: ${DEFAULT-VALUE}).")
     int errorEvery;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
-    Path json;
+    @Option(names = "--check-every", defaultValue = "1",
+        description = "Test error of every this many iterates for the time to target; the copies of "
+            + "(theta, C) are kept and measured after the run, so checks take no solver time "
+            + "(default: ${DEFAULT-VALUE}).")
+    int checkEvery;
 
-    @Option(names = "--target", defaultValue = "0",
-        description = "Report when the test error first reached this relative L2 (0: off).")
-    double target;
+    @Option(names = "--targets", split = ",", paramLabel = "ERR",
+        defaultValue = "1e-6,1e-7,1e-8,3e-9,1e-9",
+        description = "Target relative L2 errors of the time-to-target report (default: ${DEFAULT-VALUE}).")
+    List<Double> targets;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED",
+        description = "Run once per seed, setting model.seed (initial parameters) and points.seed "
+            + "(collocation points) to it, and report the median and worst over seeds "
+            + "(default: one run with the configuration's seeds).")
+    List<Long> seeds = new java.util.ArrayList<>();
+
+    @Option(names = "--peer", split = ",", paramLabel = "SCRIPT",
+        description = "NumPy reference peer (e.g. ../shared/peers/heat_varpro_numpy.py), run as "
+            + "'python3 SCRIPT WIDTH SECONDS tsqr' with the configuration's hidden width and time "
+            + "budget right after each run; repeatable. Needs python3 with numpy.")
+    List<Path> peers = new java.util.ArrayList<>();
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
+    Path json;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -107,27 +129,43 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      PdeBench.Options o = new PdeBench.Options();
-      o.target = target;
-      o.overrides = List.copyOf(overrides);
-      o.baselines = !noBaselines;
-      o.errorEvery = errorEvery;
-      o.progress = line -> {
+      String bad = checkEvery < 1 ? "--check-every must be at least 1, got " + checkEvery
+          : errorEvery < 0 ? "--error-every must be at least 0, got " + errorEvery
+          : targets.isEmpty() || targets.stream().anyMatch(t -> !(t > 0 && t < 1))
+              ? "--targets must be errors in (0, 1), got " + targets : null;
+      if (bad != null) {
+        err.println("varpro: " + bad);
+        return 2;
+      }
+      org.varpro.bench.TimeToTargetBench.Options o = new org.varpro.bench.TimeToTargetBench.Options();
+      o.run.targets = List.copyOf(targets);
+      o.run.overrides = List.copyOf(overrides);
+      o.run.baselines = !noBaselines;
+      o.run.errorEvery = errorEvery;
+      o.run.checkEvery = checkEvery;
+      o.run.progress = line -> {
         out.println(line);
         out.flush();
       };
-      PdeBench.Report report;
+      o.progress = o.run.progress;
+      o.seeds = List.copyOf(seeds);
+      o.peers = List.copyOf(peers);
+      org.varpro.bench.TimeToTargetBench.Report report;
       try {
-        report = PdeBench.run(config, o);
+        report = org.varpro.bench.TimeToTargetBench.run(config, o, run -> {
+          out.println(run.table().render());
+          out.println(run.targets().render());
+          out.flush();
+        });
       } catch (Throwable t) {
         return org.varpro.job.Failures.report(t, err, false);
       }
-      out.println(report.table().render());
+      if (report.runs().size() > 1 || !peers.isEmpty()) {
+        out.println(report.summary().render());
+      }
       if (json != null) {
-        BenchJson.write(json, report.summary());
+        BenchJson.write(json, report.json());
         out.println("summary written to " + json);
-      } else {
-        out.println(BenchJson.toJson(report.summary()));
       }
       out.flush();
       return 0;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "Run folder (or its model.json).")
-  Path run;
+  String run;
 
   @Option(names = "--data", paramLabel = "FILE", description = "Raw data to predict on.")
   Path data;
@@ -42,7 +42,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "Write the predictions as CSV (inputs, predictions, and the truth when known).")
-  Path output;
+  String output;
 
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master for reading Parquet or LibSVM data (default local[*]).")

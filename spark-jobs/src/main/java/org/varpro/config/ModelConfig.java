@@ -22,15 +22,16 @@ import org.varpro.core.model.Perceptron;
  *   box = [0, 1]           # input box of the box initialization (default: the PDE domain, else [-1, 1])
  *   box-slope = 2.0        # box initialization: pre-activation change across the box
  *   seed = 1               # seed of the initial parameters
+ *   init-from = runs/a/model.json  # start from this saved model's θ (a path or URI; same network)
  * }
  * </pre>
  */
 public record ModelConfig(String type, int[] hidden, Activation activation, Initialization init,
     double alpha, boolean bias, boolean constant, double boxLow, double boxHigh, double boxSlope,
-    long seed) {
+    long seed, String initFrom) {
 
   public static final List<String> KEYS = List.of("type", "hidden", "activation", "init", "alpha",
-      "bias", "constant", "box", "box-slope", "seed");
+      "bias", "constant", "box", "box-slope", "seed", "init-from");
 
   /**
    * Reads the section (every key optional).
@@ -88,7 +89,15 @@ public record ModelConfig(String type, int[] hidden, Activation activation, Init
     boolean bias = root.hasPath(p + ".bias") ? StrictConfig.getBoolean(root, p + ".bias") : !type.equals("deep-linear");
     boolean constant = root.hasPath(p + ".constant") ? StrictConfig.getBoolean(root, p + ".constant") : !type.equals("deep-linear");
     long seed = root.hasPath(p + ".seed") ? StrictConfig.getLong(root, p + ".seed") : 1;
-    return new ModelConfig(type, hidden, act, init, alpha, bias, constant, box[0], box[1], slope, seed);
+    String initFrom = null;
+    if (root.hasPath(p + ".init-from")) {
+      String f = StrictConfig.getString(root, p + ".init-from").trim();
+      if (f.isEmpty()) {
+        throw new ConfigError(p + ".init-from", "must name a model.json" + StrictConfig.where(root, p + ".init-from"));
+      }
+      initFrom = f;
+    }
+    return new ModelConfig(type, hidden, act, init, alpha, bias, constant, box[0], box[1], slope, seed, initFrom);
   }
 
   /** The feature map for inputs of dimension {@code inputDim}. */

@@ -81,6 +81,18 @@ public final class PdeConfig {
   }
 
   /** The problem from the {@code pde}, {@code points} and {@code weights} sections of a root config. */
+  /** The model section, with the PDE's box as the default box of the box initialization. */
+  public static ModelConfig parseModel(Config root, PdeProblem problem) {
+    org.varpro.core.pde.Box box = problem.pde().box();
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int d = 0; d < box.dim(); d++) {
+      lo = Math.min(lo, box.lower(d));
+      hi = Math.max(hi, box.upper(d));
+    }
+    return ModelConfig.parse(root, new double[] {lo, hi});
+  }
+
   public static PdeProblem parseProblem(Config root) {
     root = root.resolve();
     LinearPde pde = parsePde(root);

@@ -3,9 +3,6 @@ package org.varpro.job;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,6 +45,9 @@ public final class ClassifyJob {
     ModelConfig model = ModelConfig.parse(job.root(), null);
     if (!model.type().equals("perceptron")) {
       throw new ConfigError("model.type", "classification needs a perceptron, got " + model.type());
+    }
+    if (model.initFrom() != null) {
+      throw new ConfigError(InitFrom.KEY, "classification runs (a classify section) cannot start from a saved model");
     }
     return new Settings(data, model, ClassifyConfig.solver(job.root()));
   }
@@ -103,7 +103,6 @@ public final class ClassifyJob {
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
 
-    Path dir = folder.dir();
     Map<String, Object> saved = new LinkedHashMap<>();
     saved.put("kind", "classification");
     saved.put("classes", classes);
@@ -113,14 +112,14 @@ public final class ClassifyJob {
     saved.put("theta", result.theta());
     saved.put("c", result.c());
     saved.put("configuration", SavedModel.parseObject(JobConfig.toJson(job.root())));
-    BenchJson.write(dir.resolve("model.json"), saved);
-    writeHistory(dir.resolve("history.csv"), result.history());
     try {
-      Plots.classifierConvergence(dir.resolve("convergence.png"), job.name(), result.history());
-      Plots.confusion(dir.resolve("confusion.png"), job.name() + ": test confusion matrix (rows: true class)",
-          testMetrics.confusion());
+      folder.writeString("model.json", BenchJson.toJson(saved) + "\n");
+      folder.writeString("history.csv", history(result.history()));
+      folder.write("convergence.png", Plots.classifierConvergence(job.name(), result.history()));
+      folder.write("confusion.png", Plots.confusion(job.name() + ": test confusion matrix (rows: true class)",
+          testMetrics.confusion()));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
 
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -144,7 +143,11 @@ public final class ClassifyJob {
     summary.put("spark_master", spark.master());
     summary.put("partitions", job.partitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
-    BenchJson.write(dir.resolve("summary.json"), summary);
+    try {
+      folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
+    }
     return new TrainJob.Result(folder.target(), null, summary);
   }
 
@@ -170,7 +173,7 @@ public final class ClassifyJob {
     return out;
   }
 
-  private static void writeHistory(Path file, List<ClassifierRecord> history) {
+  private static String history(List<ClassifierRecord> history) {
     List<String> lines = new ArrayList<>();
     lines.add("iteration,seconds,objective,cross_entropy,train_accuracy,gradient_norm,mu,step_norm,gain_ratio,"
         + "accepted,rejections,inner_iterations,cg_iterations");
@@ -179,10 +182,6 @@ public final class ClassifyJob {
           r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
           r.stepNorm(), r.gainRatio(), r.accepted(), r.rejections(), r.innerIterations(), r.cgIterations()));
     }
-    try {
-      Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return String.join("\n", lines) + "\n";
   }
 }

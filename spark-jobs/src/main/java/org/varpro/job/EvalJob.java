@@ -4,8 +4,6 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +18,7 @@ import org.varpro.core.model.RowBlock;
 import org.varpro.core.pde.PdeErrors;
 import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.pde.PointSet;
+import org.varpro.io.Location;
 import org.varpro.spark.DataError;
 import org.varpro.spark.Standardization;
 import org.varpro.spark.TabularData;
@@ -45,45 +44,75 @@ public final class EvalJob {
   private EvalJob() {}
 
   public static final class Options {
-    public Path run;
+    /** The run folder or its model.json: a local path or a URI (file://, hdfs://, s3a://…). */
+    public String run;
     public Path data;
     public Path labels;
-    public Path output;
+    /** Predictions CSV: a local path or a URI. */
+    public String output;
     public String master;
     public PrintWriter log = new PrintWriter(System.err, true);
   }
 
   /** Metrics (empty without a truth to compare to) and the number of predicted rows. */
-  public record Result(Map<String, Object> metrics, long rows, Path predictions) {}
+  public record Result(Map<String, Object> metrics, long rows, Location predictions) {}
 
   public static Result run(Options o) {
-    Path modelFile = Files.isDirectory(o.run) ? o.run.resolve("model.json") : o.run;
-    if (!Files.exists(o.run)) {
-      throw new DataError(o.run.toString(), 0, "no such run folder or model file");
-    }
+    Location modelFile = modelFile(o.run);
     if (isClassification(modelFile)) {
       throw new ConfigError("RUN", modelFile + " is a classification run; eval predicts regression and PDE models "
           + "only (the run's accuracy, log-loss, per-class precision / recall and confusion matrix are in summary.json)");
     }
     SavedModel model = SavedModel.read(modelFile);
-    if (o.output != null && Files.isDirectory(o.output)) {
-      throw new ConfigError("--output", o.output + " is a folder; give a file name such as predictions.csv");
+    Location output = null;
+    if (o.output != null) {
+      try {
+        output = Location.of(o.output);
+        if (output.isDirectory()) {
+          throw new ConfigError("--output", o.output + " is a folder; give a file name such as predictions.csv");
+        }
+      } catch (IOException e) {
+        throw new ConfigError("--output", "cannot use " + o.output + ": " + RunFolder.describe(e), e);
+      }
     }
     if (o.labels != null && o.data == null) {
       throw new ConfigError("--labels", "needs --data");
     }
     if (model.kind().equals("pde")) {
-      return o.data == null ? pdeGrid(model, o) : pdeData(model, o);
+      return o.data == null ? pdeGrid(model, o, output) : pdeData(model, o, output);
     }
     if (o.data == null) {
       throw new ConfigError("--data", "a regression model needs data to predict on (--data FILE)");
     }
-    return regression(model, o);
+    return regression(model, o, output);
+  }
+
+  /**
+   * RUN's model.json (RUN is a run folder or the file itself). Where renames are not atomic a
+   * run folder is complete only with its {@value RunFolder#SUCCESS} file.
+   */
+  private static Location modelFile(String run) {
+    try {
+      Location where = Location.of(run);
+      if (!where.exists()) {
+        throw new DataError(run, 0, "no such run folder or model file");
+      }
+      if (!where.isDirectory()) {
+        return where;
+      }
+      if (!where.atomicRename() && !where.child(RunFolder.SUCCESS).exists()) {
+        throw new DataError(run, 0, "an incomplete run folder (no " + RunFolder.SUCCESS + ": the run failed or is "
+            + "still writing)");
+      }
+      return where.child("model.json");
+    } catch (IOException e) {
+      throw new DataError(run, 0, "cannot read: " + RunFolder.describe(e), e);
+    }
   }
 
   // --- PDE --------------------------------------------------------------------------------------
 
-  private static Result pdeGrid(SavedModel model, Options o) {
+  private static Result pdeGrid(SavedModel model, Options o, Location output) {
     PdeProblem problem = PdeConfig.parseProblem(model.configAsHocon());
     FeatureMap map = model.featureMap();
     PointSet points = problem.testPoints();
@@ -98,7 +127,7 @@ public final class EvalJob {
     } else {
       o.log.println("varpro: the PDE has no exact solution: predictions only");
     }
-    if (o.output != null) {
+    if (output != null) {
       double[] exact = problem.pde().hasExact() ? new double[points.count] : null;
       if (exact != null) {
         double[] p = new double[points.dim];
@@ -107,12 +136,12 @@ public final class EvalJob {
           exact[i] = problem.pde().exact().value(p);
         }
       }
-      writePoints(o.output, model.inputs(), points, u, exact);
+      writePoints(output, model.inputs(), points, u, exact);
     }
-    return new Result(metrics, points.count, o.output);
+    return new Result(metrics, points.count, output);
   }
 
-  private static Result pdeData(SavedModel model, Options o) {
+  private static Result pdeData(SavedModel model, Options o, Location output) {
     TextTable t = TextTable.read(o.data, true, ",");
     int dim = model.inputs().size();
     double[] x = t.select(model.inputs());
@@ -126,21 +155,22 @@ public final class EvalJob {
       exact = t.select(List.of(truth));
       metrics.putAll(errors(u, exact, m, 1, ""));
     }
-    if (o.output != null) {
-      writePoints(o.output, model.inputs(), points, u, exact);
+    if (output != null) {
+      writePoints(output, model.inputs(), points, u, exact);
     }
-    return new Result(metrics, m, o.output);
+    return new Result(metrics, m, output);
   }
 
-  private static void writePoints(Path file, List<String> inputs, PointSet points, double[] u, double[] exact) {
-    try (Writer w = Files.newBufferedWriter(file)) {
+  private static void writePoints(Location file, List<String> inputs, PointSet points, double[] u, double[] exact) {
+    try {
+      StringBuilder w = new StringBuilder();
       List<String> header = new ArrayList<>(inputs);
       header.add("u");
       if (exact != null) {
         header.add("u_exact");
         header.add("error");
       }
-      w.write(String.join(",", header) + "\n");
+      w.append(String.join(",", header)).append('\n');
       for (int i = 0; i < points.count; i++) {
         StringBuilder sb = new StringBuilder();
         for (int d = 0; d < points.dim; d++) {
@@ -150,8 +180,9 @@ public final class EvalJob {
         if (exact != null) {
           sb.append(',').append(exact[i]).append(',').append(u[i] - exact[i]);
         }
-        w.write(sb.append('\n').toString());
+        w.append(sb.append('\n'));
       }
+      file.writeStringAtomically(w.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + RunFolder.describe(e), e);
     }
@@ -159,7 +190,7 @@ public final class EvalJob {
 
   // --- regression ---------------------------------------------------------------------------------
 
-  private static Result regression(SavedModel model, Options o) {
+  private static Result regression(SavedModel model, Options o, Location output) {
     Standardization std = model.standardization();
     if (std == null) {
       throw new DataError(o.run.toString(), 0, "the model has no standardization record");
@@ -168,7 +199,7 @@ public final class EvalJob {
     boolean tabular = config.hasPath("data");
     String format = tabular && config.hasPath("data.format") ? config.getString("data.format").trim().toLowerCase(Locale.ROOT) : "csv";
     if (tabular && !(format.equals("csv") || format.equals("text") || format.equals("tsv"))) {
-      return regressionWithSpark(model, config, o);
+      return regressionWithSpark(model, config, o, output);
     }
     boolean header = tabular ? config.hasPath("data.header") && config.getBoolean("data.header") : true;
     String separator = tabular && config.hasPath("data.separator") ? config.getString("data.separator") : ",";
@@ -213,14 +244,14 @@ public final class EvalJob {
       }
     }
     Map<String, Object> metrics = y == null ? new LinkedHashMap<>() : errors(pred, y, m, k, "");
-    if (o.output != null) {
-      writePredictions(o.output, features, x, labels, pred, y, m);
+    if (output != null) {
+      writePredictions(output, features, x, labels, pred, y, m);
     }
-    return new Result(metrics, m, o.output);
+    return new Result(metrics, m, output);
   }
 
   /** Parquet and LibSVM: read with Spark (labels required), raw, then the saved standardization. */
-  private static Result regressionWithSpark(SavedModel model, Config config, Options o) {
+  private static Result regressionWithSpark(SavedModel model, Config config, Options o, Location output) {
     Standardization std = model.standardization();
     Map<String, String> options = RegressionSetup.dataOptions(config);
     options.put("path", o.data.toString());
@@ -254,10 +285,10 @@ public final class EvalJob {
           }
         }
         Map<String, Object> metrics = errors(pred, raw.y, m, k, "");
-        if (o.output != null) {
-          writePredictions(o.output, List.of(std.featureNames()), raw.x, List.of(std.labelNames()), pred, raw.y, m);
+        if (output != null) {
+          writePredictions(output, List.of(std.featureNames()), raw.x, List.of(std.labelNames()), pred, raw.y, m);
         }
-        return new Result(metrics, m, o.output);
+        return new Result(metrics, m, output);
       } finally {
         data.unpersist();
       }
@@ -283,9 +314,10 @@ public final class EvalJob {
     return out;
   }
 
-  private static void writePredictions(Path file, List<String> features, double[] x, List<String> labels,
+  private static void writePredictions(Location file, List<String> features, double[] x, List<String> labels,
       double[] pred, double[] y, int m) {
-    try (Writer w = Files.newBufferedWriter(file)) {
+    try {
+      StringBuilder w = new StringBuilder();
       List<String> header = new ArrayList<>(features);
       for (String l : labels) {
         header.add(l + "_predicted");
@@ -293,7 +325,7 @@ public final class EvalJob {
       if (y != null) {
         header.addAll(labels);
       }
-      w.write(String.join(",", header) + "\n");
+      w.append(String.join(",", header)).append('\n');
       for (int i = 0; i < m; i++) {
         StringBuilder sb = new StringBuilder();
         for (int j = 0; j < features.size(); j++) {
@@ -307,8 +339,9 @@ public final class EvalJob {
             sb.append(',').append(y[i + j * m]);
           }
         }
-        w.write(sb.append('\n').toString());
+        w.append(sb.append('\n'));
       }
+      file.writeStringAtomically(w.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + RunFolder.describe(e), e);
     }
@@ -318,10 +351,10 @@ public final class EvalJob {
     return StrictConfig.where(c, key);
   }
 
-  private static boolean isClassification(Path modelFile) {
+  private static boolean isClassification(Location modelFile) {
     try {
       com.fasterxml.jackson.databind.JsonNode kind = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(modelFile.toFile()).get("kind");
+          .readTree(modelFile.readString()).get("kind");
       return kind != null && "classification".equals(kind.asText());
     } catch (java.io.IOException e) {
       return false; // SavedModel.read reports unreadable files

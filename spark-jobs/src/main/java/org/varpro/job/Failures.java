@@ -75,6 +75,21 @@ public final class Failures {
     return FAILURE;
   }
 
+  /**
+   * Whether the JVM is being stopped (Ctrl-C, SIGTERM): a failure then is the run being torn
+   * down under it (Spark stopped by its shutdown hook), which the stop message has explained.
+   */
+  public static boolean shuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
+  }
+
   static String oneLine(String s) {
     if (s == null) {
       return "";

@@ -1,9 +1,5 @@
 package org.varpro.job;
 
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -31,26 +27,24 @@ final class History {
     return cols;
   }
 
-  static void write(Path file, List<IterationRecord> history) throws IOException {
+  /** The text of history.csv. */
+  static String csv(List<IterationRecord> history) {
     List<String> cols = columns(history);
     int base = IterationRecord.COLUMNS.length;
-    try (Writer w = Files.newBufferedWriter(file)) {
-      w.write(String.join(",", cols));
-      w.write('\n');
-      for (IterationRecord r : history) {
-        Object[] v = r.values();
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cols.size(); i++) {
-          if (i > 0) {
-            line.append(',');
-          }
-          Object x = i < base ? v[i] : (r.extra() == null ? null : r.extra().get(cols.get(i)));
-          if (x != null) {
-            line.append(x);
-          }
+    StringBuilder w = new StringBuilder(String.join(",", cols)).append('\n');
+    for (IterationRecord r : history) {
+      Object[] v = r.values();
+      for (int i = 0; i < cols.size(); i++) {
+        if (i > 0) {
+          w.append(',');
         }
-        w.write(line.append('\n').toString());
+        Object x = i < base ? v[i] : (r.extra() == null ? null : r.extra().get(cols.get(i)));
+        if (x != null) {
+          w.append(x);
+        }
       }
+      w.append('\n');
     }
+    return w.toString();
   }
 }

@@ -28,6 +28,8 @@ import org.varpro.config.StrictConfig;
  *   spark-ui = false         # Spark's web UI
  *   master = "local[*]"      # Spark master when none is given by --master or spark-submit
  *   log-level = WARN         # Spark's log level once the session is up
+ *   checkpoint-every = 0     # train: checkpoint every k iterations (0: by time only)
+ *   checkpoint-interval = 60 # train: checkpoint when this many seconds passed since the last (0: off)
  * }
  * </pre>
  *
@@ -45,11 +47,22 @@ public final class JobConfig {
    */
   public static final String SWEEP_SECTION = "sweep";
   public static final List<String> JOB_KEYS = List.of("name", "output", "partitions", "block-rows",
-      "spark-ui", "master", "log-level");
+      "spark-ui", "master", "log-level", "checkpoint-every", "checkpoint-interval");
 
   public static final int DEFAULT_PARTITIONS = 4;
   public static final int DEFAULT_BLOCK_ROWS = 512;
   public static final String DEFAULT_LOG_LEVEL = "WARN";
+  /**
+   * job.checkpoint-every: a checkpoint of the solver state after every k-th iteration of a
+   * {@code train} run (0: by time only). Either setting that is due writes one.
+   */
+  public static final int DEFAULT_CHECKPOINT_EVERY = 0;
+  /**
+   * job.checkpoint-interval: a checkpoint after the first iteration that completes this many
+   * seconds after the last one (0: not by time). A minute keeps the loss on a preemption small
+   * and the writes (θ and the history) negligible.
+   */
+  public static final double DEFAULT_CHECKPOINT_INTERVAL = 60;
 
   /** What the run fits. */
   public enum Kind {
@@ -70,7 +83,7 @@ public final class JobConfig {
   private final Config root;
   private final Kind kind;
   private final String name;
-  private final Path output;
+  private final String output;
   private final boolean outputGiven;
   private final int partitions;
   private final int blockRows;
@@ -78,11 +91,15 @@ public final class JobConfig {
   private final String master;
   private final String logLevel;
   private final boolean masterFromCommandLine;
+  private final int checkpointEvery;
+  private final double checkpointInterval;
 
-  private JobConfig(Config root, Kind kind, String name, Path output, boolean outputGiven,
+  private JobConfig(Config root, Kind kind, String name, String output, boolean outputGiven,
       int partitions, int blockRows, boolean sparkUi, String master, boolean masterFromCommandLine,
-      String logLevel) {
+      String logLevel, int checkpointEvery, double checkpointInterval) {
     this.masterFromCommandLine = masterFromCommandLine;
+    this.checkpointEvery = checkpointEvery;
+    this.checkpointInterval = checkpointInterval;
     this.root = root;
     this.kind = kind;
     this.name = name;
@@ -183,7 +200,17 @@ public final class JobConfig {
    * @param outputOverride the run folder from the command line, or null
    * @param masterOverride the master from the command line, or null
    */
-  public static JobConfig parse(Config root, Path configFile, Path outputOverride, String masterOverride) {
+  public static JobConfig parse(Config root, Path configFile, String outputOverride, String masterOverride) {
+    String base = configFile == null ? "run" : configFile.getFileName().toString();
+    int dot = base.lastIndexOf('.');
+    return parseNamed(root, dot > 0 ? base.substring(0, dot) : base, outputOverride, masterOverride);
+  }
+
+  /**
+   * As {@link #parse}, with the run name given for when job.name is absent (a resumed run's
+   * stored configuration has no file to take it from).
+   */
+  public static JobConfig parseNamed(Config root, String defaultName, String outputOverride, String masterOverride) {
     StrictConfig.requireOnly(root, "", SECTIONS);
     root = root.withoutPath(SWEEP_SECTION);
     boolean pde = root.hasPath("pde");
@@ -215,17 +242,12 @@ public final class JobConfig {
     }
     String p = "job";
     StrictConfig.requireOnly(root, p, JOB_KEYS);
-    String name = root.hasPath(p + ".name") ? StrictConfig.getString(root, p + ".name").trim() : null;
-    if (name == null) {
-      String base = configFile == null ? "run" : configFile.getFileName().toString();
-      int dot = base.lastIndexOf('.');
-      name = dot > 0 ? base.substring(0, dot) : base;
-    }
+    String name = root.hasPath(p + ".name") ? StrictConfig.getString(root, p + ".name").trim() : defaultName;
     if (name.isEmpty() || !name.matches("[A-Za-z0-9._+-]+") || name.startsWith(".")) {
       throw new ConfigError(p + ".name", "must be a non-empty file name (letters, digits, . _ + -; "
           + "not starting with a dot), got '" + name + "'" + StrictConfig.where(root, p + ".name"));
     }
-    Path output;
+    String output;
     boolean outputGiven = true;
     if (outputOverride != null) {
       output = outputOverride;
@@ -234,14 +256,15 @@ public final class JobConfig {
       if (o.isEmpty()) {
         throw new ConfigError(p + ".output", "must not be empty" + StrictConfig.where(root, p + ".output"));
       }
-      output = Path.of(o);
+      output = o;
     } else {
       outputGiven = false;
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-      output = Path.of("runs", name + "-" + stamp);
+      output = "runs/" + name + "-" + stamp;
     }
-    if (output.getFileName() == null || output.getFileName().toString().equals("..")
-        || output.getFileName().toString().equals(".")) {
+    String last = output.replaceAll("/+$", "");
+    last = last.substring(last.lastIndexOf('/') + 1);
+    if (last.isEmpty() || last.equals("..") || last.equals(".") || last.endsWith(":")) {
       throw new ConfigError(outputOverride != null ? "--output" : p + ".output",
           "must name a folder to create, got '" + output + "'");
     }
@@ -285,13 +308,35 @@ public final class JobConfig {
             + "TRACE, WARN, got '" + logLevel + "'" + StrictConfig.where(root, p + ".log-level"));
       }
     }
+    int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+    double checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+    for (String key : List.of(p + ".checkpoint-every", p + ".checkpoint-interval")) {
+      if (kind == Kind.CLASSIFY && root.hasPath(key)) {
+        throw new ConfigError(key, "classification runs (a classify section) are not checkpointed"
+            + StrictConfig.where(root, key));
+      }
+    }
+    if (root.hasPath(p + ".checkpoint-every")) {
+      checkpointEvery = StrictConfig.getInt(root, p + ".checkpoint-every");
+      if (checkpointEvery < 0) {
+        throw new ConfigError(p + ".checkpoint-every", "must be >= 0 (iterations; 0: by time only), got "
+            + checkpointEvery + StrictConfig.where(root, p + ".checkpoint-every"));
+      }
+    }
+    if (root.hasPath(p + ".checkpoint-interval")) {
+      checkpointInterval = StrictConfig.getDouble(root, p + ".checkpoint-interval");
+      if (!(checkpointInterval >= 0) || Double.isInfinite(checkpointInterval)) {
+        throw new ConfigError(p + ".checkpoint-interval", "must be a finite number of seconds >= 0 (0: not by "
+            + "time), got " + checkpointInterval + StrictConfig.where(root, p + ".checkpoint-interval"));
+      }
+    }
     // For PDEs the block size lives in the problem (points.block-rows).
     Config resolved = root;
     if (kind == Kind.PDE && !root.hasPath("points.block-rows") && root.hasPath("points")) {
       resolved = root.withValue("points.block-rows", ConfigValueFactory.fromAnyRef(blockRows));
     }
     return new JobConfig(resolved, kind, name, output, outputGiven, partitions, blockRows, ui, master,
-        masterOverride != null, logLevel);
+        masterOverride != null, logLevel, checkpointEvery, checkpointInterval);
   }
 
   /** The whole configuration (resolved, with the effective block size for PDEs). */
@@ -307,7 +352,8 @@ public final class JobConfig {
     return name;
   }
 
-  public Path output() {
+  /** The run folder: a local path or a URI ({@link org.varpro.io.Location}). */
+  public String output() {
     return output;
   }
 
@@ -350,6 +396,16 @@ public final class JobConfig {
 
   public String logLevel() {
     return logLevel;
+  }
+
+  /** job.checkpoint-every: iterations between checkpoints (0: by time only). */
+  public int checkpointEvery() {
+    return checkpointEvery;
+  }
+
+  /** job.checkpoint-interval: seconds between checkpoints (0: not by time). */
+  public double checkpointInterval() {
+    return checkpointInterval;
   }
 
   /** The resolved configuration as JSON text. */

@@ -146,7 +146,7 @@ public final class LocalFit {
     Validation validation = options.validationEvery > 0
         ? PdeValidation.of(map, PdeConfig.parseValidationProblem(job.root())) : null;
     SolverResult r = new VarProSolver(options).solve(checked(PartitionedEvaluator.redrawable(map, rounds), checkpoint),
-        map.initialParams(model.seed()), validation);
+        InitFrom.initialParams(model, map, 1), validation);
     checkpoint.run();
     Map<String, Double> metrics = new LinkedHashMap<>();
     PdeErrors.SolutionErrors e = problem.testErrors(map, r.theta(), r.c());
@@ -157,8 +157,9 @@ public final class LocalFit {
 
   private static Outcome fitRegression(ModelConfig model, FeatureMap map, RowBlock[][] training,
       RowBlock[][] validation, Standardization std, SolverOptions options, Runnable checkpoint) {
-    SolverResult r = new VarProSolver(options).solve(checked(new PartitionedEvaluator(map, training), checkpoint),
-        map.initialParams(model.seed()), null);
+    Evaluator evaluator = checked(new PartitionedEvaluator(map, training), checkpoint);
+    SolverResult r = new VarProSolver(options).solve(evaluator, InitFrom.initialParams(model, map, evaluator.outputs()),
+        null);
     checkpoint.run();
     Map<String, Double> metrics = new LinkedHashMap<>();
     boolean anyValidation = false;

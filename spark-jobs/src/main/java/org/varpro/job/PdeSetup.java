@@ -1,8 +1,6 @@
 package org.varpro.job;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.config.ModelConfig;
 import org.varpro.config.PdeConfig;
 import org.varpro.core.model.FeatureMap;
-import org.varpro.core.pde.Box;
 import org.varpro.core.pde.PdeErrors;
 import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.pde.PointSet;
@@ -47,14 +44,7 @@ final class PdeSetup implements TrainingSetup {
 
   /** The model section with the PDE box as the default box of the box initialization. */
   static ModelConfig model(com.typesafe.config.Config root, PdeProblem problem) {
-    Box box = problem.pde().box();
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (int d = 0; d < box.dim(); d++) {
-      lo = Math.min(lo, box.lower(d));
-      hi = Math.max(hi, box.upper(d));
-    }
-    return ModelConfig.parse(root, new double[] {lo, hi});
+    return PdeConfig.parseModel(root, problem);
   }
 
   static PdeSetup create(JavaSparkContext sc, JobConfig job) {
@@ -166,15 +156,15 @@ final class PdeSetup implements TrainingSetup {
   }
 
   @Override
-  public List<Path> plots(Path dir, double[] theta, double[] c) throws IOException {
-    List<Path> out = new ArrayList<>();
+  public Map<String, byte[]> plots(double[] theta, double[] c) throws IOException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
     if (problem.pde().dim() != 2) {
       return out;
     }
     PointSet points = problem.testPoints();
     double[] u = PdeErrors.predict(map, theta, c, points);
     List<String> v = problem.pde().variables();
-    out.add(Plots.heatMap(dir.resolve("solution.png"), "VarPro solution u(" + v.get(0) + ", " + v.get(1) + ")",
+    out.put("solution.png", Plots.heatMap("VarPro solution u(" + v.get(0) + ", " + v.get(1) + ")",
         v.get(0), v.get(1), points, u));
     if (problem.pde().hasExact()) {
       double[] err = new double[points.count];
@@ -183,7 +173,7 @@ final class PdeSetup implements TrainingSetup {
         points.point(i, p);
         err[i] = u[i] - problem.pde().exact().value(p);
       }
-      out.add(Plots.heatMap(dir.resolve("error.png"), "Error u − u* on the test grid", v.get(0), v.get(1),
+      out.put("error.png", Plots.heatMap("Error u − u* on the test grid", v.get(0), v.get(1),
           points, err));
     }
     return out;

@@ -1,10 +1,8 @@
 package org.varpro.job;
 
 import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.varpro.core.pde.PointSet;
 import org.varpro.core.solver.IterationRecord;
 
-/** The PNG plots of a run (and of a sweep), drawn with XChart (headless). */
+/** The PNG plots of a run (and of a sweep), drawn with XChart (headless) into PNG bytes. */
 public final class Plots {
   static final int WIDTH = 800;
   static final int HEIGHT = 600;
@@ -39,16 +37,15 @@ public final class Plots {
    * convergence.png: loss, ‖g‖ and the error metric (when given) against the iteration (left)
    * and the wall time (right), log scale. Non-positive and non-finite values are left out.
    */
-  static Path convergence(Path file, String title, List<IterationRecord> history, String errorMetric)
+  static byte[] convergence(String title, List<IterationRecord> history, String errorMetric)
       throws IOException {
     XYChart byIteration = convergenceChart(title + " — by iteration", "iteration", history,
         r -> r.iteration(), errorMetric);
     XYChart byTime = convergenceChart(title + " — by wall time", "seconds", history,
         IterationRecord::seconds, errorMetric);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      BitmapEncoder.saveBitmap(List.of(byIteration, byTime), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
-    }
-    return file;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(List.of(byIteration, byTime), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+    return out.toByteArray();
   }
 
   private static XYChart convergenceChart(String title, String xTitle, List<IterationRecord> history,
@@ -99,7 +96,7 @@ public final class Plots {
    * A heat map of values on a 2D tensor grid (the PDE test grid): cells indexed by the sorted
    * distinct coordinates; grids finer than {@link #HEAT_MAP_SIDE} per side are subsampled.
    */
-  static Path heatMap(Path file, String title, String xName, String yName, PointSet points,
+  static byte[] heatMap(String title, String xName, String yName, PointSet points,
       double[] values) throws IOException {
     double[] xs = distinct(points, 0);
     double[] ys = distinct(points, 1);
@@ -146,8 +143,14 @@ public final class Plots {
     chart.getStyler().setRangeColors(new Color[] {new Color(0x30, 0x12, 0x3b), new Color(0x28, 0x9b, 0xe6),
         new Color(0x4f, 0xf0, 0x7c), new Color(0xf9, 0xc7, 0x2b), new Color(0x7a, 0x04, 0x03)});
     chart.addSeries(title, labels(xs, keepX), labels(ys, keepY), cells);
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    return file;
+    return png(chart);
+  }
+
+  /** The chart as PNG bytes, rendered in memory (the caller writes them to any file system). */
+  private static byte[] png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+    return out.toByteArray();
   }
 
   private static double[] distinct(PointSet points, int d) {
@@ -199,7 +202,7 @@ public final class Plots {
    *
    * @param x the key's value per configuration (Number, String, or null: left out)
    */
-  public static Path againstKey(Path file, String title, String key, List<Object> x, String metric, double[] y)
+  public static byte[] againstKey(String title, String key, List<Object> x, String metric, double[] y)
       throws IOException {
     boolean numeric = x.stream().allMatch(v -> v == null || v instanceof Number);
     java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
@@ -242,12 +245,11 @@ public final class Plots {
         s.setMarker(SeriesMarkers.CIRCLE);
       }
     }
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    return file;
+    return png(chart);
   }
 
   /** predicted-vs-true.png: a scatter of the predictions against the targets, with y = x. */
-  static Path predictedVsTrue(Path file, String title, double[] yTrue, double[] yPred) throws IOException {
+  static byte[] predictedVsTrue(String title, double[] yTrue, double[] yPred) throws IOException {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("true")
         .yAxisTitle("predicted").build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -277,12 +279,11 @@ public final class Plots {
     diagonal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     diagonal.setMarker(SeriesMarkers.NONE);
     diagonal.setLineColor(Color.GRAY);
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    return file;
+    return png(chart);
   }
 
   /** Objective and training accuracy of a classification run against the iteration. */
-  static Path classifierConvergence(Path file, String title, List<org.varpro.core.classify.ClassifierRecord> history)
+  static byte[] classifierConvergence(String title, List<org.varpro.core.classify.ClassifierRecord> history)
       throws IOException {
     List<Double> it = new ArrayList<>();
     List<Double> objective = new ArrayList<>();
@@ -301,12 +302,11 @@ public final class Plots {
       chart.addSeries("objective (mean cross-entropy + ridges)", it, objective);
       chart.addSeries("training error rate (floored at 1e-6)", it, error);
     }
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    return file;
+    return png(chart);
   }
 
   /** The confusion matrix as a heat map of counts (x: predicted class, y: true class). */
-  static Path confusion(Path file, String title, long[][] confusion) throws IOException {
+  static byte[] confusion(String title, long[][] confusion) throws IOException {
     int k = confusion.length;
     List<Integer> classes = new ArrayList<>();
     for (int c = 0; c < k; c++) {
@@ -329,7 +329,6 @@ public final class Plots {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x28, 0x9b, 0xe6), new Color(0x30, 0x12, 0x3b)});
     chart.addSeries("count", classes, classes, cells);
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    return file;
+    return png(chart);
   }
 }

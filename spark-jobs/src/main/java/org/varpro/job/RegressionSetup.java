@@ -4,8 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -300,14 +298,13 @@ final class RegressionSetup implements TrainingSetup {
   }
 
   @Override
-  public List<Path> plots(Path dir, double[] theta, double[] c) throws IOException {
+  public Map<String, byte[]> plots(double[] theta, double[] c) throws IOException {
     boolean useValidation = validationRows > 0;
     JavaRDD<RowBlock> rows = useValidation ? validation : evaluator.blocks();
     long count = useValidation ? validationRows : evaluator.rows();
     double[][] pairs = RegressionMetrics.sample(rows, mapBroadcast, theta, c, std, count, PLOT_POINTS);
-    List<Path> out = new ArrayList<>();
-    out.add(Plots.predictedVsTrue(dir.resolve("predicted-vs-true.png"),
-        (useValidation ? "Validation" : "Training") + " rows: predicted vs true " + std.labelNames()[0]
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    out.put("predicted-vs-true.png", Plots.predictedVsTrue((useValidation ? "Validation" : "Training") + " rows: predicted vs true " + std.labelNames()[0]
             + (pairs[0].length < count ? " (" + pairs[0].length + " of " + count + ")" : ""),
         pairs[0], pairs[1]));
     return out;

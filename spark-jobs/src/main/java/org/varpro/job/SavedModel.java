@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +20,7 @@ import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Initialization;
 import org.varpro.core.model.Perceptron;
+import org.varpro.io.Location;
 import org.varpro.spark.DataError;
 import org.varpro.spark.Standardization;
 
@@ -125,17 +125,27 @@ public record SavedModel(String kind, List<String> inputs, List<String> outputNa
     return m;
   }
 
-  public void write(Path file) throws IOException {
-    Files.writeString(file, JSON.writeValueAsString(toMap()) + "\n");
+  /** The text of model.json. */
+  public String toJson() throws JsonProcessingException {
+    return JSON.writeValueAsString(toMap()) + "\n";
   }
 
-  /** Reads a model.json; a missing or malformed file is a {@link DataError} naming it. */
+  /** Reads a local model.json. */
   public static SavedModel read(Path file) {
+    try {
+      return read(Location.local(file));
+    } catch (IOException e) {
+      throw new DataError(file.toString(), 0, "cannot read: " + RunFolder.describe(e), e);
+    }
+  }
+
+  /** Reads a model.json on any file system; a missing or malformed file is a {@link DataError} naming it. */
+  public static SavedModel read(Location file) {
     String f = file.toString();
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
+      root = JSON.readTree(file.readString());
+    } catch (FileNotFoundException e) {
       throw new DataError(f, 0, "no such model file");
     } catch (JsonProcessingException e) {
       long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();

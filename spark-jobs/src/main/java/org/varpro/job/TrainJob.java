@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +20,9 @@ import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
+import org.varpro.core.solver.SolverState;
 import org.varpro.core.solver.VarProSolver;
+import org.varpro.io.Location;
 
 /**
  * {@code varpro train}: one VarPro fit as a Spark job, its outputs in a run folder.
@@ -35,7 +36,9 @@ import org.varpro.core.solver.VarProSolver;
  *   <li>Run {@link VarProSolver}: one progress line per iteration, the problem's metric (test or
  *       validation error) recorded in the history.</li>
  *   <li>Write model.json, history.csv, summary.json and the plots, then move the folder into
- *       place atomically. On any failure the temporary folder is deleted.</li>
+ *       place atomically. On any failure the temporary folder is deleted, unless it holds a
+ *       checkpoint ({@link Checkpoints}): then it is kept and {@code --resume} continues the run
+ *       from the last completed iteration ({@link Resume}).</li>
  * </ol>
  */
 public final class TrainJob {
@@ -45,8 +48,8 @@ public final class TrainJob {
   public static final class Options {
     public Path config;
     public List<String> overrides = List.of();
-    /** Run folder (overrides job.output), or null. */
-    public Path output;
+    /** Run folder (overrides job.output): a local path or a URI (file://, hdfs://, s3a://…), or null. */
+    public String output;
     /** Spark master (overrides job.master and spark-submit's), or null. */
     public String master;
     /** Replace an existing run folder. */
@@ -55,24 +58,33 @@ public final class TrainJob {
     public PrintWriter log = new PrintWriter(System.err, true);
     /** Keep Spark's task-failure logs (with stack traces) while the rows are read. */
     public boolean verbose;
+    /**
+     * A stopped run to continue (its temporary folder or its run folder), or null; then
+     * {@link #config} and {@link #output} are not used and {@link #overrides} may change only
+     * {@link Resume#CHANGEABLE}.
+     */
+    public String resume;
   }
 
   /** The finished run. */
-  public record Result(Path runFolder, SolverResult solver, Map<String, Object> summary) {}
+  public record Result(Location runFolder, SolverResult solver, Map<String, Object> summary) {}
 
   public static Result run(Options o) {
     long start = System.nanoTime();
     PrintWriter log = o.log;
-    com.typesafe.config.Config root = JobConfig.load(o.config, o.overrides);
-    JobConfig job = JobConfig.parse(root, o.config, o.output, o.master);
+    Resume.Stopped stopped = o.resume == null ? null : Resume.open(o.resume, o.overrides, o.master);
+    JobConfig job = stopped != null ? stopped.job()
+        : JobConfig.parse(JobConfig.load(o.config, o.overrides), o.config, o.output, o.master);
     if (job.kind() == JobConfig.Kind.CLASSIFY) {
       // Classification: the same run folder life cycle, the work in ClassifyJob.
       ClassifyJob.Settings settings = ClassifyJob.check(job);
-      return inRunFolder(o, job, (spark, folder) -> ClassifyJob.train(job, settings, spark, folder, log, start));
+      return inRunFolder(o, job, null, (spark, folder) -> ClassifyJob.train(job, settings, spark, folder, log, start));
     }
     SolverOptions solverOptions = SolverConfig.parse(job.root());
-    check(job);
-    return inRunFolder(o, job, (spark, folder) -> train(job, solverOptions, spark, folder, log, start, o.verbose));
+    check(job, stopped == null);
+    SolverState from = stopped == null ? null : stopped.checkpoint().state();
+    return inRunFolder(o, job, stopped,
+        (spark, folder) -> train(job, solverOptions, spark, folder, log, start, o.verbose, from));
   }
 
   /** The fit that fills a run folder, given the Spark session. */
@@ -84,11 +96,20 @@ public final class TrainJob {
    * Creates the temporary run folder, opens Spark, runs the fit and moves the folder into place;
    * on any failure the temporary folder is deleted and nothing is left behind.
    */
-  private static Result inRunFolder(Options o, JobConfig job, Fit fit) {
+  private static Result inRunFolder(Options o, JobConfig job, Resume.Stopped stopped, Fit fit) {
     PrintWriter log = o.log;
     String outputKey = o.output != null ? "--output" : "job.output";
-    try (RunFolder folder = RunFolder.create(job.output(), o.overwrite, outputKey)) {
-      log.println("varpro: run " + job.name() + " → " + job.output() + " (writing to " + folder.dir().getFileName() + ")");
+    try (RunFolder folder = stopped != null
+        ? RunFolder.reopen(stopped.dir(), stopped.target(), stopped.checkpoint().overwrite())
+        : RunFolder.create(job.output(), o.overwrite, outputKey)) {
+      if (stopped != null) {
+        // Its checkpoint stays until the run has written its outputs.
+        folder.keepWhen(() -> true);
+        log.println("varpro: resuming run " + job.name() + " → " + folder.target() + " after iteration "
+            + stopped.checkpoint().state().iteration() + " (checkpoint in " + folder.dir() + ")");
+      } else {
+        log.println("varpro: run " + job.name() + " → " + folder.target() + " (" + folder.mode() + ")");
+      }
       log.println("varpro: " + Lapack.describe() + " on the driver");
       log.flush();
       Result r;
@@ -96,7 +117,7 @@ public final class TrainJob {
           job.sparkUi(), job.logLevel(), log)) {
         r = fit.run(spark, folder);
       }
-      Path done = folder.commit();
+      Location done = folder.commit();
       log.println("varpro: wrote " + done);
       log.flush();
       return new Result(done, r.solver(), r.summary());
@@ -105,11 +126,22 @@ public final class TrainJob {
 
   /** Every section that can be checked without Spark. */
   public static void check(JobConfig job) {
+    check(job, true);
+  }
+
+  /**
+   * @param initFrom whether to check model.init-from against the model (not for a resumed run,
+   *     which starts from its checkpoint)
+   */
+  private static void check(JobConfig job, boolean initFrom) {
     switch (job.kind()) {
       case PDE -> {
         PdeProblem problem = PdeSetup.problem(job);
         ModelConfig model = PdeSetup.model(job.root(), problem);
-        featureMap(model, problem.pde().dim());
+        FeatureMap map = featureMap(model, problem.pde().dim());
+        if (initFrom) {
+          InitFrom.initialParams(model, map, 1);
+        }
       }
       case TABULAR -> {
         RegressionSetup.source(job.root(), job.partitions(), job.blockRows());
@@ -117,7 +149,11 @@ public final class TrainJob {
       }
       case GENERATED -> {
         RegressionSetup.Generated g = RegressionSetup.Generated.parse(job.root());
-        featureMap(ModelConfig.parse(job.root(), null), g.dimension());
+        ModelConfig model = ModelConfig.parse(job.root(), null);
+        FeatureMap map = featureMap(model, g.dimension());
+        if (initFrom) {
+          InitFrom.initialParams(model, map, 1);
+        }
       }
       case CLASSIFY -> throw new ConfigError("classify", "sweeps of classification runs are not supported");
       default -> throw new IllegalStateException();
@@ -141,8 +177,9 @@ public final class TrainJob {
     };
   }
 
+  /** The fit from θ₀ (from == null) or continued from a checkpoint's state. */
   private static Result train(JobConfig job, SolverOptions solverOptions, SparkHandle spark,
-      RunFolder folder, PrintWriter log, long start, boolean verbose) {
+      RunFolder folder, PrintWriter log, long start, boolean verbose, SolverState from) {
     TrainingSetup created;
     try (QuietLogs quiet = QuietLogs.unless(verbose)) {
       created = setup(job, spark);
@@ -155,8 +192,14 @@ public final class TrainJob {
       ModelConfig model = job.kind() == JobConfig.Kind.PDE
           ? PdeSetup.model(job.root(), ((PdeSetup) setup).problem())
           : ModelConfig.parse(job.root(), null);
-      double[] theta0 = map.initialParams(model.seed());
       String metric = setup.errorMetric();
+      JsonNode configJson = SavedModel.parseObject(JobConfig.toJson(job.root()));
+      Checkpoints checkpoints = new Checkpoints(folder, job.name(), configJson, job.checkpointEvery(),
+          job.checkpointInterval(), log);
+      if (from != null) {
+        checkpoints.resumedFrom(from);
+      }
+      folder.keepWhen(checkpoints::saveOnStop);
       SolverListener listener = new SolverListener() {
         @Override
         public Map<String, Double> metrics(double[] theta, double[] c) {
@@ -168,27 +211,41 @@ public final class TrainJob {
           log.println(progressLine(r, metric));
           log.flush();
         }
+
+        @Override
+        public void onCompleted(SolverState state) {
+          if (from != null && state.history().size() == from.history().size() + 1) {
+            noteReproduction(from, state.lastRecord(), log);
+          }
+          checkpoints.completed(state, progressLine(state.lastRecord(), metric));
+        }
       };
-      SolverResult result = new VarProSolver(solverOptions, listener).solve(setup.evaluator(), theta0,
-          solverOptions.validationEvery > 0 ? setup.validation() : null);
+      VarProSolver solver = new VarProSolver(solverOptions, listener);
+      org.varpro.core.solver.Validation validation = solverOptions.validationEvery > 0 ? setup.validation() : null;
+      SolverResult result;
+      if (from == null) {
+        double[] theta0 = InitFrom.initialParams(model, map, setup.evaluator().outputs());
+        result = solver.solve(setup.evaluator(), theta0, validation);
+      } else {
+        result = solver.resume(setup.evaluator(), from, validation);
+      }
       log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
       log.flush();
 
-      Path dir = folder.dir();
       Map<String, Object> metrics = setup.finalMetrics(result.theta(), result.c());
-      JsonNode configJson = SavedModel.parseObject(JobConfig.toJson(job.root()));
       SavedModel saved = new SavedModel(setup.kind(), setup.inputNames(), setup.outputNames(),
           SavedModel.Network.of(model, map.inputDim()), result.theta(), result.c(),
           setup.evaluator().outputs(), result.lambda(), setup.standardization(), configJson);
-      saved.write(dir.resolve("model.json"));
-      History.write(dir.resolve("history.csv"), result.history());
-      List<String> plots = new ArrayList<>();
-      plots.add(Plots.convergence(dir.resolve("convergence.png"), job.name(), result.history(), metric)
-          .getFileName().toString());
-      for (Path p : setup.plots(dir, result.theta(), result.c())) {
-        plots.add(p.getFileName().toString());
+      folder.writeString("model.json", saved.toJson());
+      folder.writeString("history.csv", History.csv(result.history()));
+      Map<String, byte[]> pngs = new LinkedHashMap<>();
+      pngs.put("convergence.png", Plots.convergence(job.name(), result.history(), metric));
+      pngs.putAll(setup.plots(result.theta(), result.c()));
+      for (Map.Entry<String, byte[]> png : pngs.entrySet()) {
+        folder.write(png.getKey(), png.getValue());
       }
+      List<String> plots = new ArrayList<>(pngs.keySet());
 
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("name", job.name());
@@ -218,10 +275,25 @@ public final class TrainJob {
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));
       summary.put("config", configJson);
-      Files.writeString(dir.resolve("summary.json"), SavedModel.JSON.writeValueAsString(summary) + "\n");
+      folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
+      checkpoints.finish();
       return new Result(folder.target(), result, summary);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
+    }
+  }
+
+  /**
+   * The first iteration after a resume starts at the checkpoint's iterate, recomputed: its loss
+   * is the checkpoint's bit for bit unless the rows or the arithmetic differ (another BLAS,
+   * another number of partitions). Then the run goes on, but says it will not repeat the
+   * uninterrupted run exactly.
+   */
+  private static void noteReproduction(SolverState from, IterationRecord first, PrintWriter log) {
+    if (Double.compare(first.loss(), from.loss()) != 0) {
+      log.println(String.format(Locale.ROOT, "varpro: note: the loss at the checkpoint's iterate recomputes to %s, "
+          + "not %s (another BLAS?): the run continues, but not bit for bit as the uninterrupted run would have",
+          first.loss(), from.loss()));
     }
   }
 

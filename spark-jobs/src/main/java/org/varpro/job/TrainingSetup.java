@@ -1,6 +1,5 @@
 package org.varpro.job;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.varpro.core.model.FeatureMap;
@@ -52,8 +51,8 @@ interface TrainingSetup extends AutoCloseable {
   /** The main error figure of {@link #iterationMetrics}, plotted against the iterations. */
   String errorMetric();
 
-  /** Problem plots (heat maps of a PDE solution, predicted vs true); returns the files written. */
-  List<Path> plots(Path dir, double[] theta, double[] c) throws java.io.IOException;
+  /** Problem plots (heat maps of a PDE solution, predicted vs true): PNG bytes by file name, in order. */
+  Map<String, byte[]> plots(double[] theta, double[] c) throws java.io.IOException;
 
   @Override
   void close();

@@ -496,7 +496,7 @@ public final class SweepConfig {
     JobConfig job;
     try {
       root = JobConfig.resolve(JobConfig.withOverrides(base, sets), file);
-      job = JobConfig.parse(root, file, output, null);
+      job = JobConfig.parse(root, file, output.toString(), null);
       SolverConfig.parse(job.root());
       TrainJob.check(job);
     } catch (ConfigError e) {
@@ -569,7 +569,7 @@ public final class SweepConfig {
 
   /** The base run configuration (resolved, sweep section removed), e.g. for its Spark settings. */
   public JobConfig baseJob(String masterOverride) {
-    return JobConfig.parse(JobConfig.resolve(base, file), file, output, masterOverride);
+    return JobConfig.parse(JobConfig.resolve(base, file), file, output.toString(), masterOverride);
   }
 
   /** One line per axis, for the log. */

@@ -157,7 +157,7 @@ public final class SweepJob {
 
   /** The run configuration a task parses (for the driver's own look at it). */
   static JobConfig taskJob(Configuration c) {
-    return JobConfig.parse(com.typesafe.config.ConfigFactory.parseString(c.json()), null, Path.of("sweep-task"), null);
+    return JobConfig.parse(com.typesafe.config.ConfigFactory.parseString(c.json()), null, "sweep-task", null);
   }
 
   private static Result consolidate(SweepConfig sweep, SweepFolder folder, List<String> columns,

@@ -147,7 +147,8 @@ final class SweepSummary {
       }
       String file = "plots/" + metric + "-vs-" + key.replaceAll("[^A-Za-z0-9_-]+", "_") + ".png";
       String title = name + ": " + metric + " against " + key + " (" + ok.size() + " ok of " + entries.size() + ")";
-      SweepFolder.write(folder.resolve(file), tmp -> Plots.againstKey(tmp, title, key, x, metric, y));
+      byte[] png = Plots.againstKey(title, key, x, metric, y);
+      SweepFolder.write(folder.resolve(file), tmp -> java.nio.file.Files.write(tmp, png));
       out.add(file);
     }
     return out;

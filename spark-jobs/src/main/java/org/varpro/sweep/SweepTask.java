@@ -28,7 +28,7 @@ import org.varpro.job.LocalFit;
  */
 public final class SweepTask {
   /** JobConfig needs a run folder; a task writes none. */
-  private static final Path NO_OUTPUT = Path.of("sweep-task");
+  private static final String NO_OUTPUT = "sweep-task";
   /** The executor of a configuration run outside Spark (the serial benchmark). */
   public static final String SERIAL = "serial";
 

@@ -34,4 +34,18 @@ class MainTest {
         int code = cli(out, err).execute("no-such-subcommand");
         assertNotEquals(0, code);
     }
+
+    @Test
+    void benchPdeBadOptionsExitTwoBeforeAnyRun() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String conf = java.nio.file.Path.of(System.getProperty("user.dir")).resolve("../conf/heat.conf").toString();
+        assertEquals(2, cli(out, err).execute("bench", "pde", conf, "--check-every", "0"));
+        assertTrue(err.toString().contains("--check-every"), err.toString());
+        assertEquals(2, cli(out, err).execute("bench", "pde", conf, "--targets", "1e-8,2"));
+        assertTrue(err.toString().contains("--targets"), err.toString());
+        assertEquals(2, cli(out, err).execute("bench", "pde", conf, "--peer", "/no/such/peer.py"));
+        assertTrue(err.toString().contains("/no/such/peer.py"), err.toString());
+        assertEquals("", out.toString(), "nothing runs before the options are checked");
+    }
 }

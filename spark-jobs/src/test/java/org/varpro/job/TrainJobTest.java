@@ -127,7 +127,7 @@ class TrainJobTest {
     assertEquals(1 + summary.get("test_points").asInt(), grid.size());
 
     EvalJob.Options o = new EvalJob.Options();
-    o.run = run;
+    o.run = run.toString();
     o.log = new PrintWriter(new StringWriter());
     assertEquals(relL2, (Double) EvalJob.run(o).metrics().get("relative_l2_error"));
   }

@@ -96,7 +96,7 @@ class SweepConfigTest {
     for (Configuration c : SweepConfig.load(file, List.of("solver.tau=0.5"), null).configurations()) {
       List<String> sets = new java.util.ArrayList<>(List.of("solver.tau=0.5"));
       sets.addAll(c.overrides());
-      Config train = JobConfig.parse(JobConfig.load(file, sets), file, tmp.resolve("run"), null).root();
+      Config train = JobConfig.parse(JobConfig.load(file, sets), file, tmp.resolve("run").toString(), null).root();
       for (String k : SweepConfig.PLACEMENT_KEYS) {
         train = train.withoutPath(k);
       }

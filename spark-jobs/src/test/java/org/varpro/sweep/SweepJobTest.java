@@ -138,7 +138,7 @@ class SweepJobTest {
     TrainJob.Options t = new TrainJob.Options();
     t.config = config;
     t.overrides = ((List<?>) top.get("overrides")).stream().map(String::valueOf).toList();
-    t.output = tmp.resolve("runs/train-best");
+    t.output = tmp.resolve("runs/train-best").toString();
     t.log = new PrintWriter(new StringWriter(), true);
     TrainJob.Result train = TrainJob.run(t);
     Map<String, String> bestRow = rows.get((Integer) top.get("index"));
@@ -218,7 +218,7 @@ class SweepJobTest {
     TrainJob.Options t = new TrainJob.Options();
     t.config = config;
     t.overrides = ((List<?>) top.get("overrides")).stream().map(String::valueOf).toList();
-    t.output = tmp.resolve("runs/diabetes-train");
+    t.output = tmp.resolve("runs/diabetes-train").toString();
     t.log = new PrintWriter(new StringWriter(), true);
     TrainJob.Result train = TrainJob.run(t);
     Map<String, String> best = rows.get((Integer) top.get("index"));

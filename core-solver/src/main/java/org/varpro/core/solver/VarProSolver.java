@@ -1,6 +1,5 @@
 package org.varpro.core.solver;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.linalg.Svd;
@@ -42,12 +41,32 @@ public final class VarProSolver {
    * scores in a row have not improved on it.
    */
   public SolverResult solve(Evaluator evaluator, double[] theta0, Validation validation) {
-    long start = System.nanoTime();
-    int n = evaluator.featureMap().numFeatures();
     int p = evaluator.featureMap().numParams();
     if (theta0.length != p) {
       throw new IllegalArgumentException("initial parameters have length " + theta0.length + ", expected " + p);
     }
+    return run(evaluator, theta0, null, validation);
+  }
+
+  /**
+   * Continues a run from a state its listener was handed ({@link SolverListener#onCompleted}):
+   * with the run's options, an evaluator over the run's rows (round 0; the state's round is
+   * redrawn here) and its validation, the result is the uninterrupted run's bit for bit (the
+   * history's clock excepted).
+   */
+  public SolverResult resume(Evaluator evaluator, SolverState from, Validation validation) {
+    int p = evaluator.featureMap().numParams();
+    if (from.theta().length != p) {
+      throw new IllegalArgumentException("the state's parameters have length " + from.theta().length
+          + ", expected " + p);
+    }
+    return run(evaluator, from.theta(), from, validation);
+  }
+
+  private SolverResult run(Evaluator evaluator, double[] theta0, SolverState from, Validation validation) {
+    long start = System.nanoTime() - (from == null ? 0 : Math.round(from.seconds() * 1e9));
+    int n = evaluator.featureMap().numFeatures();
+    int p = evaluator.featureMap().numParams();
     if (options.resampleEvery > 0 && !evaluator.canRedraw()) {
       throw new IllegalArgumentException("resample-every needs rows that can be redrawn (PDE collocation points); "
           + "these rows are fixed data");
@@ -58,28 +77,40 @@ public final class VarProSolver {
     StatsKind pass1 = options.statistics;
     boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
 
-    double lambda = options.lambda;
+    boolean validating = validation != null && options.validationEvery > 0;
+    double lambda = from == null ? options.lambda : from.lambda();
     double[] theta = theta0.clone();
+    int round = from == null ? 0 : from.round();
+    if (round > 0) {
+      evaluator = evaluator.redraw(round);
+    }
     ProjectionStats projection = evaluator.project(theta, pass1);
     InnerSolution inner = InnerSolver.solve(projection, lambda);
-    List<IterationRecord> history = new ArrayList<>();
-    double[] previousTheta = null;
-    double mu = Double.NaN;
-    double nu = 2;
-    int slowSteps = 0;
+    HistoryLog history = new HistoryLog(from == null ? List.of() : from.history());
+    double[] previousTheta = from == null ? null : from.previousTheta();
+    double mu = from == null ? Double.NaN : from.mu();
+    double nu = from == null ? 2 : from.nu();
+    int slowSteps = from == null ? 0 : from.slowSteps();
     StopReason reason = StopReason.MAX_ITERATIONS;
-    int iteration = 0;
+    int iteration = from == null ? 0 : from.iteration();
+    SolverState.BestIterate best = validating ? SolverState.BestIterate.NONE : null;
 
-    BestIterate best = validation != null && options.validationEvery > 0 ? new BestIterate(validation) : null;
-    if (best != null) {
-      best.offer(0, theta, inner, lambda);
-    }
-    if (!Double.isFinite(inner.loss())) {
-      reason = StopReason.NON_FINITE;
-    } else if (inner.rankDeficient()) {
-      reason = StopReason.RANK_DEFICIENT;
-      history.add(record(0, start, inner, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, false,
-          0, Double.NaN, theta));
+    if (from != null) {
+      best = validating ? from.best() : null;
+      if (from.stopped() != null) {
+        reason = from.stopped();
+      }
+    } else {
+      if (best != null) {
+        best = best.offer(validation, 0, theta, inner, lambda);
+      }
+      if (!Double.isFinite(inner.loss())) {
+        reason = StopReason.NON_FINITE;
+      } else if (inner.rankDeficient()) {
+        reason = StopReason.RANK_DEFICIENT;
+        history.add(record(0, start, inner, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, false,
+            0, Double.NaN, theta));
+      }
     }
     while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations) {
       iteration++;
@@ -160,7 +191,6 @@ public final class VarProSolver {
         inner = InnerSolver.solve(projection, lambda);
       }
       history.add(rec);
-      listener.onIteration(rec);
       double seconds = (System.nanoTime() - start) * 1e-9;
       slowSteps = previousLoss - inner.loss() <= options.relativeTolerance * previousLoss ? slowSteps + 1 : 0;
       if (!Double.isFinite(inner.loss())) {
@@ -175,9 +205,9 @@ public final class VarProSolver {
         reason = StopReason.TIME_BUDGET;
       }
       if (best != null && iteration % options.validationEvery == 0) {
-        best.offer(iteration, theta, inner, lambda);
+        best = best.offer(validation, iteration, theta, inner, lambda);
         if (reason == StopReason.MAX_ITERATIONS && options.validationPatience > 0
-            && best.misses >= options.validationPatience) {
+            && best.misses() >= options.validationPatience) {
           reason = StopReason.VALIDATION;
         }
       }
@@ -185,55 +215,29 @@ public final class VarProSolver {
           && iteration % options.resampleEvery == 0 && iteration < options.maxIterations) {
         // Fresh rows: the loss, C(θ) and the next step all refer to the new points; μ and λ
         // carry over, and the subspace angle is not compared across different rows.
-        evaluator = evaluator.redraw(iteration / options.resampleEvery);
+        round = iteration / options.resampleEvery;
+        evaluator = evaluator.redraw(round);
         projection = evaluator.project(theta, pass1);
         inner = InnerSolver.solve(projection, lambda);
         previousTheta = null;
         slowSteps = 0;
       }
+      listener.onCompleted(new SolverState(iteration, round, (System.nanoTime() - start) * 1e-9, theta,
+          inner.c(), inner.loss(), lambda, mu, nu, slowSteps, previousTheta, best,
+          reason == StopReason.MAX_ITERATIONS ? null : reason, history.snapshot()));
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
+    List<IterationRecord> records = List.copyOf(history.snapshot());
     if (best != null) {
-      if (best.lastIteration != iteration) {
-        best.offer(iteration, theta, inner, lambda);
+      if (best.lastIteration() != iteration) {
+        best = best.offer(validation, iteration, theta, inner, lambda);
       }
-      return new SolverResult(best.theta, best.inner.c(), best.inner.loss(), best.lambda, iteration,
-          seconds, reason, best.inner.effectiveRank(), n, List.copyOf(history), Lapack.describe(),
-          best.iteration, best.score);
+      return new SolverResult(best.theta(), best.inner().c(), best.inner().loss(), best.lambda(), iteration,
+          seconds, reason, best.inner().effectiveRank(), n, records, Lapack.describe(),
+          best.iteration(), best.score());
     }
     return new SolverResult(theta, inner.c(), inner.loss(), lambda, iteration, seconds, reason,
-        inner.effectiveRank(), n, List.copyOf(history), Lapack.describe(), iteration, Double.NaN);
-  }
-
-  /** The iterate with the lowest held-out score so far, and how many scores missed it since. */
-  private static final class BestIterate {
-    private final Validation validation;
-    double score = Double.POSITIVE_INFINITY;
-    double[] theta;
-    InnerSolution inner;
-    double lambda;
-    int iteration;
-    int lastIteration = -1;
-    int misses;
-
-    BestIterate(Validation validation) {
-      this.validation = validation;
-    }
-
-    void offer(int it, double[] th, InnerSolution in, double lam) {
-      lastIteration = it;
-      double s = validation.score(th, in.c());
-      if (s < score) {
-        score = s;
-        theta = th.clone();
-        inner = in;
-        lambda = lam;
-        iteration = it;
-        misses = 0;
-      } else {
-        misses++;
-      }
-    }
+        inner.effectiveRank(), n, records, Lapack.describe(), iteration, Double.NaN);
   }
 
   private IterationRecord record(int iteration, long start, InnerSolution inner, double gnorm,
