@@ -52,7 +52,7 @@ public final class SweepCommand implements Callable<Integer> {
   String master;
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output folder (overrides sweep.output).")
-  Path output;
+  String output;
 
   @Option(names = "--restart", description = "Delete the rows and results of an earlier run in the output "
       + "folder and run every configuration again.")

@@ -4,13 +4,19 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.varpro.config.ConfigError;
 import org.varpro.config.StrictConfig;
@@ -158,13 +164,37 @@ public final class JobConfig {
     return config;
   }
 
-  /** Resolves the substitutions; an error names {@code file}. */
+  /**
+   * Resolves the substitutions, then removes every key whose value is {@code null}: in HOCON a
+   * later {@code null} overrides an earlier value, and here it means "not given", so
+   * {@code --set data.label-path=null} unsets a key of the base configuration and its default
+   * applies. An error names {@code file}.
+   */
   public static Config resolve(Config config, Path file) {
+    Config resolved;
     try {
-      return config.resolve();
+      resolved = config.resolve();
     } catch (ConfigException e) {
       throw new ConfigError(file.toString(), e.getMessage(), e);
     }
+    for (String path : nullPaths(resolved.root(), null)) {
+      resolved = resolved.withoutPath(path);
+    }
+    return resolved;
+  }
+
+  /** The paths of the null values of an object tree (not inside lists). */
+  private static List<String> nullPaths(ConfigObject object, String prefix) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+      String path = prefix == null ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+      if (e.getValue().valueType() == ConfigValueType.NULL) {
+        out.add(path);
+      } else if (e.getValue() instanceof ConfigObject child) {
+        out.addAll(nullPaths(child, path));
+      }
+    }
+    return out;
   }
 
   /** "file:line" when the exception knows the line, else the file. */

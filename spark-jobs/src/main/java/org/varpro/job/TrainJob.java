@@ -21,6 +21,7 @@ import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.SolverState;
+import org.varpro.core.solver.StopReason;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.io.Location;
 
@@ -229,6 +230,9 @@ public final class TrainJob {
       } else {
         result = solver.resume(setup.evaluator(), from, validation);
       }
+      if (result.iterations() == 0 && result.stopReason() == StopReason.NON_FINITE) {
+        throw nonFiniteStart(job, result.loss());
+      }
       log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s), loss %.6e, %.2f s",
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
       log.flush();
@@ -281,6 +285,24 @@ public final class TrainJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
+  }
+
+  /**
+   * A loss that is NaN or infinite before the first step: nothing was fitted, so the run fails
+   * (exit 2, no run folder) with the likely cause for the problem's kind.
+   */
+  static ConfigError nonFiniteStart(JobConfig job, double loss) {
+    String start = "the loss is " + loss + " at the start, before any iteration: ";
+    return switch (job.kind()) {
+      case PDE -> new ConfigError("pde", start + "an expression (source, boundary or initial values, coefficients) "
+          + "is not finite at some collocation point (a division by zero, the square root or logarithm of a "
+          + "negative number on the domain?), or the model's initial scale overflows");
+      case TABULAR -> new ConfigError("data", start + "the data has values too large for double arithmetic "
+          + "(labels near 1e154 or above square to infinity: set data.standardize-labels = true, or rescale)");
+      case GENERATED -> new ConfigError("generated", start + "the generated rows or the model's initial "
+          + "scale overflow");
+      case CLASSIFY -> throw new IllegalStateException("classification runs go through ClassifyJob");
+    };
   }
 
   /**

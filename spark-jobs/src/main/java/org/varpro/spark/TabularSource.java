@@ -648,8 +648,8 @@ public final class TabularSource {
     // One group per partition: each group is summarized by a single task in row order, and the
     // groups are combined below in partition order, so the result does not depend on timing.
     Dataset<Row> perPartition = df.groupBy(spark_partition_id().as("pid")).agg(
-        Summarizer.metrics("mean", "variance", "count").summary(col("x")).as("sx"),
-        Summarizer.metrics("mean", "variance", "count").summary(col("y")).as("sy"));
+        Summarizer.metrics("mean", "variance", "count", "min", "max").summary(col("x")).as("sx"),
+        Summarizer.metrics("mean", "variance", "count", "min", "max").summary(col("y")).as("sy"));
     spark.sparkContext().setJobDescription("standardization statistics of " + path);
     List<Row> groups = new ArrayList<>(perPartition.collectAsList());
     groups.sort(Comparator.comparingInt(r -> r.getInt(0)));
@@ -666,15 +666,20 @@ public final class TabularSource {
     return new Standardization(featureNames.clone(), xm, xs, labelNames.clone(), ym, ys, fx.count);
   }
 
-  /** Count, mean and sum of squared deviations, combined group by group (Chan et al.). */
+  /**
+   * Count, mean and sum of squared deviations, combined group by group (Chan et al.), and the
+   * largest magnitude per column.
+   */
   private static final class Moments {
     long count;
     final double[] mean;
     final double[] m2;
+    final double[] largest;
 
     Moments(int d) {
       mean = new double[d];
       m2 = new double[d];
+      largest = new double[d];
     }
 
     void add(Row summary) {
@@ -684,8 +689,11 @@ public final class TabularSource {
       }
       Vector gm = summary.getAs("mean");
       Vector gv = summary.getAs("variance");
+      Vector lo = summary.getAs("min");
+      Vector hi = summary.getAs("max");
       long total = count + n;
       for (int j = 0; j < mean.length; j++) {
+        largest[j] = Math.max(largest[j], Math.max(Math.abs(lo.apply(j)), Math.abs(hi.apply(j))));
         double groupM2 = gv.apply(j) * (n - 1);
         double delta = gm.apply(j) - mean[j];
         mean[j] += delta * ((double) n / total);
@@ -694,9 +702,19 @@ public final class TabularSource {
       count = total;
     }
 
+    /**
+     * The sample standard deviations. A mean or variance beyond the double range (values near
+     * 1e308, or squares of values above ~1.3e154) is a {@link DataError} naming the column: the
+     * standardized rows would be infinite or NaN.
+     */
     double[] std(String[] names, String path) {
       double[] s = new double[mean.length];
       for (int j = 0; j < s.length; j++) {
+        if (!Double.isFinite(mean[j]) || !Double.isFinite(m2[j])) {
+          throw new DataError(path, 0, String.format(Locale.ROOT, "column %s: values up to %.3g overflow the "
+              + "standardization (the %s exceeds the double range); rescale the column so that its values stay "
+              + "below about 1e150", names[j], largest[j], Double.isFinite(mean[j]) ? "variance" : "mean"));
+        }
         s[j] = count > 1 ? Math.sqrt(Math.max(0, m2[j]) / (count - 1)) : 0;
         if (!(s[j] > 1e-300) || !Double.isFinite(s[j])) {
           LOG.warn("{}: column '{}' is constant on the training rows; it is centred but not scaled", path, names[j]);

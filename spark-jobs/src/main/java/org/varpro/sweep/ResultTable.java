@@ -1,9 +1,7 @@
 package org.varpro.sweep;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +11,8 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -122,14 +121,15 @@ final class ResultTable {
     return rows;
   }
 
-  void writeCsv(Path file) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file)) {
+  /** The text of results.csv. */
+  String csv() {
+    StringBuilder w = new StringBuilder();
+    {
       List<String> header = new ArrayList<>();
       for (Column c : columns) {
         header.add(csvField(c.name()));
       }
-      w.write(String.join(",", header));
-      w.write('\n');
+      w.append(String.join(",", header)).append('\n');
       for (Object[] row : rows) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < row.length; i++) {
@@ -140,9 +140,10 @@ final class ResultTable {
             line.append(csvField(String.valueOf(row[i])));
           }
         }
-        w.write(line.append('\n').toString());
+        w.append(line.append('\n'));
       }
     }
+    return w.toString();
   }
 
   /** RFC 4180 quoting when the field needs it. */
@@ -168,11 +169,14 @@ final class ResultTable {
     return b.named("sweep");
   }
 
-  /** One Parquet file, written on the driver (no executor, no Hadoop file system involved). */
-  void writeParquet(Path file) throws IOException {
+  /**
+   * One Parquet file, written on the driver into {@code out} (the stream of a file on any Hadoop
+   * file system: no executor involved, and no {@code .crc} or {@code _SUCCESS} side files).
+   */
+  void writeParquet(OutputStream out) throws IOException {
     MessageType schema = parquetSchema();
     SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new StreamOutputFile(out)).withType(schema)
         .withCompressionCodec(CompressionCodecName.UNCOMPRESSED).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .build()) {
       for (Object[] row : rows) {
@@ -193,6 +197,58 @@ final class ResultTable {
         }
         w.write(g);
       }
+    }
+  }
+
+  /** A Parquet output file over an open stream (Parquet closes it when done; the caller owns it). */
+  private record StreamOutputFile(OutputStream out) implements OutputFile {
+    @Override
+    public PositionOutputStream create(long blockSizeHint) {
+      return new PositionOutputStream() {
+        private long position;
+
+        @Override
+        public long getPos() {
+          return position;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          position++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          position += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.flush();
+        }
+      };
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      return create(blockSizeHint);
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
     }
   }
 }

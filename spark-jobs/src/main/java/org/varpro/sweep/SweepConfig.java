@@ -112,7 +112,7 @@ public final class SweepConfig {
   private final List<String> overrides;
   private final Config base;
   private final String name;
-  private final Path output;
+  private final String output;
   private final List<GridAxis> grid;
   private final int samples;
   private final long seed;
@@ -121,7 +121,7 @@ public final class SweepConfig {
   private final double timeLimit;
   private final int best;
 
-  private SweepConfig(Path file, List<String> overrides, Config base, String name, Path output,
+  private SweepConfig(Path file, List<String> overrides, Config base, String name, String output,
       List<GridAxis> grid, int samples, long seed, List<RandomAxis> random, List<Map<String, ConfigValue>> cases,
       double timeLimit, int best) {
     this.file = file;
@@ -144,7 +144,7 @@ public final class SweepConfig {
    *
    * @param outputOverride the output folder from the command line, or null
    */
-  public static SweepConfig load(Path file, List<String> overrides, Path outputOverride) {
+  public static SweepConfig load(Path file, List<String> overrides, String outputOverride) {
     Config unresolved = JobConfig.withOverrides(JobConfig.parseFile(file), overrides);
     Config root = JobConfig.resolve(unresolved, file);
     if (!root.hasPath(SECTION)) {
@@ -165,16 +165,16 @@ public final class SweepConfig {
       throw new ConfigError(p + ".name", "must be a non-empty file name (letters, digits, . _ + -; not "
           + "starting with a dot), got '" + name + "'" + StrictConfig.where(root, p + ".name"));
     }
-    Path output = outputOverride;
+    String output = outputOverride;
     if (output == null && root.hasPath(p + ".output")) {
       String o = StrictConfig.getString(root, p + ".output").trim();
       if (o.isEmpty()) {
         throw new ConfigError(p + ".output", "must not be empty" + StrictConfig.where(root, p + ".output"));
       }
-      output = Path.of(o);
+      output = o;
     }
     if (output == null) {
-      output = Path.of("runs", name);
+      output = "runs/" + name;
     }
     List<GridAxis> grid = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> item : objects(root, p + ".grid")) {
@@ -496,7 +496,7 @@ public final class SweepConfig {
     JobConfig job;
     try {
       root = JobConfig.resolve(JobConfig.withOverrides(base, sets), file);
-      job = JobConfig.parse(root, file, output.toString(), null);
+      job = JobConfig.parse(root, file, output, null);
       SolverConfig.parse(job.root());
       TrainJob.check(job);
     } catch (ConfigError e) {
@@ -554,7 +554,8 @@ public final class SweepConfig {
     return name;
   }
 
-  public Path output() {
+  /** The sweep folder: a local path or a URI ({@link org.varpro.io.Location}). */
+  public String output() {
     return output;
   }
 
@@ -569,7 +570,7 @@ public final class SweepConfig {
 
   /** The base run configuration (resolved, sweep section removed), e.g. for its Spark settings. */
   public JobConfig baseJob(String masterOverride) {
-    return JobConfig.parse(JobConfig.resolve(base, file), file, output.toString(), masterOverride);
+    return JobConfig.parse(JobConfig.resolve(base, file), file, output, masterOverride);
   }
 
   /** One line per axis, for the log. */

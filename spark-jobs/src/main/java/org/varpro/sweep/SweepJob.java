@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.varpro.core.linalg.Lapack;
+import org.varpro.io.Location;
 import org.varpro.job.JobConfig;
 import org.varpro.job.LocalFit;
 import org.varpro.job.QuietLogs;
@@ -36,8 +37,8 @@ public final class SweepJob {
   public static final class Options {
     public Path config;
     public List<String> overrides = List.of();
-    /** Output folder (overrides sweep.output), or null. */
-    public Path output;
+    /** Output folder (overrides sweep.output): a local path or a URI (file://, hdfs://, s3a://…), or null. */
+    public String output;
     /** Spark master (overrides job.master and spark-submit's), or null. */
     public String master;
     /** Delete the rows and results of an earlier run of the folder first. */
@@ -54,7 +55,7 @@ public final class SweepJob {
    * @param table the result table (null for a dry run)
    * @param summary summary.json's content (null for a dry run)
    */
-  public record Result(Path folder, SweepConfig sweep, List<Configuration> configurations,
+  public record Result(Location folder, SweepConfig sweep, List<Configuration> configurations,
       Map<String, SweepRow> rows, int ran, int reused, ResultTable table, Map<String, Object> summary) {
     /** "ok 61, diverged 1, failed 2". */
     public String describeStatus() {
@@ -75,11 +76,11 @@ public final class SweepJob {
     log.println("varpro: " + sweep.describe().replace("\n", "\nvarpro: "));
     log.flush();
     if (o.dryRun) {
-      return new Result(sweep.output(), sweep, configurations, Map.of(), 0, 0, null, null);
+      return new Result(null, sweep, configurations, Map.of(), 0, 0, null, null);
     }
     String outputKey = o.output != null ? "--output" : "sweep.output";
     SweepFolder folder = SweepFolder.open(sweep.output(), o.restart, outputKey);
-    SweepFolder.writeJson(folder.dir().resolve(SweepFolder.MARKER), SweepSummary.header(sweep, columns,
+    SweepFolder.writeJson(folder.dir().child(SweepFolder.MARKER), SweepSummary.header(sweep, columns,
         configurations.size()));
 
     Map<String, SweepRow> rows = new ConcurrentHashMap<>();
@@ -168,16 +169,16 @@ public final class SweepJob {
       entries.add(new SweepSummary.Entry(c, rows.get(c.hash())));
     }
     ResultTable table = ResultTable.of(columns, metricNames, configurations, rows);
-    Path dir = folder.dir();
+    Location dir = folder.dir();
     try {
-      SweepFolder.write(dir.resolve("results.csv"), table::writeCsv);
-      SweepFolder.write(dir.resolve("results.parquet"), table::writeParquet);
+      dir.child("results.csv").writeStringAtomically(table.csv());
+      dir.child("results.parquet").writeAtomically(table::writeParquet);
       List<String> ranked = SweepSummary.rankedMetrics(metricNames, entries);
       List<String> files = new ArrayList<>(List.of("results.csv", "results.parquet", "summary.json"));
       files.addAll(SweepSummary.plots(dir, sweep.name(), columns, ranked.get(0), entries));
       Map<String, Object> summary = SweepSummary.summary(sweep, columns, metricNames, entries, ran, reused, seconds,
           files);
-      SweepFolder.writeJson(dir.resolve("summary.json"), summary);
+      SweepFolder.writeJson(dir.child("summary.json"), summary);
       log.println("varpro: sweep " + sweep.name() + " done: " + configurations.size() + " configurations ("
           + SweepSummary.describeCounts((Map<?, ?>) summary.get("status")) + "), " + ran + " run now, " + reused + " reused, " + Progress.duration(seconds)
           + "; wrote " + dir);

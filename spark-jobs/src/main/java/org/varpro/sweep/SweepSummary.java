@@ -1,12 +1,12 @@
 package org.varpro.sweep;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.varpro.io.Location;
 import org.varpro.job.Plots;
 
 /**
@@ -130,7 +130,7 @@ final class SweepSummary {
   }
 
   /** plots/METRIC-vs-KEY.png for each varied key; returns the paths relative to the folder. */
-  static List<String> plots(Path folder, String name, List<String> columns, String metric, List<Entry> entries)
+  static List<String> plots(Location folder, String name, List<String> columns, String metric, List<Entry> entries)
       throws IOException {
     List<Entry> ok = entries.stream().filter(e -> e.row().status().equals(SweepRow.OK)).toList();
     double[] y = new double[ok.size()];
@@ -147,8 +147,7 @@ final class SweepSummary {
       }
       String file = "plots/" + metric + "-vs-" + key.replaceAll("[^A-Za-z0-9_-]+", "_") + ".png";
       String title = name + ": " + metric + " against " + key + " (" + ok.size() + " ok of " + entries.size() + ")";
-      byte[] png = Plots.againstKey(title, key, x, metric, y);
-      SweepFolder.write(folder.resolve(file), tmp -> java.nio.file.Files.write(tmp, png));
+      folder.child(file).writeAtomically(Plots.againstKey(title, key, x, metric, y));
       out.add(file);
     }
     return out;

@@ -140,6 +140,45 @@ class BadInputTest {
   }
 
   @Test
+  void overflowingStandardizationNamesTheColumn() throws IOException {
+    // The variance of column b is beyond the double range: standardized rows would be NaN.
+    Path data = csv("data.csv", "a,b,y", "0.1,0.2,0.3", "0.4,1e308,0.6", "0.7,0.8,0.9", "1.0,1.1,1.2");
+    String m = failsWithBadInput(tabularConfig(data));
+    assertTrue(m.startsWith("varpro: " + data + ": column b: values up to 1.00e+308 overflow the standardization"),
+        m);
+  }
+
+  @Test
+  void nonFiniteLossAtTheStartOfATabularRun() throws IOException {
+    // Labels are not standardized by default: a residual of 1e308 squares to infinity.
+    Path data = csv("data.csv", "a,b,y", "0.1,0.2,0.3", "0.4,0.5,1e308", "0.7,0.8,0.9", "1.0,1.1,1.2");
+    String m = failsWithBadInput(tabularConfig(data));
+    assertTrue(m.matches("varpro: data: the loss is (Infinity|NaN) at the start, before any iteration: .*"
+        + "data.standardize-labels = true.*"), m);
+  }
+
+  @Test
+  void nonFiniteLossAtTheStartOfAPdeRun() throws IOException {
+    // sqrt of a negative number everywhere on [0, 1]: every source value is NaN.
+    String m = failsWithBadInput(heat, "--set", "pde.source=\"sqrt(x-2)\"");
+    assertTrue(m.startsWith("varpro: pde: the loss is NaN at the start, before any iteration: an expression"), m);
+  }
+
+  @Test
+  void nullRemovesAKeyOfTheBaseConfiguration() throws IOException {
+    // The base takes its labels from data.label-path (as conf/diabetes.conf); without it there are none.
+    Path data = csv("x.csv", "a,b", "0.1,0.2", "0.4,0.5", "0.7,0.8");
+    Path labels = csv("y.csv", "y", "0.3", "0.6", "0.9");
+    Path conf = tmp.resolve("run.conf");
+    Files.writeString(conf, """
+        data { path = "%s", label-path = "%s", header = true }
+        model { hidden = [4] }
+        """.formatted(data.toString().replace("\\", "/"), labels.toString().replace("\\", "/")));
+    String m = failsWithBadInput(conf, "--set", "data.label-path=null");
+    assertTrue(m.startsWith("varpro: data: no label column given for " + data), m);
+  }
+
+  @Test
   void existingRunFolderIsKeptAndReported() throws IOException {
     Path output = tmp.resolve("taken");
     Files.createDirectories(output);

@@ -107,8 +107,8 @@ class SweepConfigTest {
   @Test
   void gridOnlySweepHasNoTimeLimitByDefault() throws IOException {
     Path file = SweepFixtures.heatSweep(tmp, "grid", "grid = [ { key = model.seed, values = [1, 2, 3] } ]");
-    SweepConfig sweep = SweepConfig.load(file, List.of(), tmp.resolve("out"));
-    assertEquals(tmp.resolve("out"), sweep.output());
+    SweepConfig sweep = SweepConfig.load(file, List.of(), tmp.resolve("out").toString());
+    assertEquals(tmp.resolve("out").toString(), sweep.output());
     assertEquals("grid", sweep.name());
     List<Configuration> cs = sweep.configurations();
     assertEquals(3, cs.size());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.varpro.cli.Main;
+import org.varpro.io.OtherSchemeFileSystem;
 import org.varpro.job.TrainJob;
 import org.varpro.spark.TestSpark;
 import picocli.CommandLine;
@@ -60,7 +61,7 @@ class SweepJobTest {
   static SweepJob.Result sweep(Path config, Path output, StringWriter log, String... overrides) {
     SweepJob.Options o = new SweepJob.Options();
     o.config = config;
-    o.output = output;
+    o.output = output.toString();
     o.overrides = List.of(overrides);
     o.log = new PrintWriter(log, true);
     return SweepJob.run(o);
@@ -265,5 +266,42 @@ class SweepJobTest {
         lines.get(0));
     assertTrue(lines.get(10).endsWith("(time limit 1.0E-4 s)"), lines.get(10));
     assertFalse(Files.exists(tmp.resolve("runs")));
+  }
+
+  /**
+   * A sweep into a folder on a non-{@code file} Hadoop file system without atomic rename
+   * ({@link OtherSchemeFileSystem}): rows, results.csv, results.parquet, summary.json and the plots
+   * are written through Hadoop's FileSystem; Spark reads the Parquet table back with the CSV's
+   * losses, and a rerun into the same folder reuses every row.
+   */
+  @Test
+  void sweepOnAnotherHadoopFileSystem() throws IOException {
+    OtherSchemeFileSystem.register(TestSpark.session().sparkContext().hadoopConfiguration());
+    Path config = SweepFixtures.heatSweep(tmp, "other", "grid = [ { key = model.seed, values = [1, 2] } ]");
+    Path out = tmp.resolve("remote/other");
+    SweepJob.Options o = new SweepJob.Options();
+    o.config = config;
+    o.output = OtherSchemeFileSystem.uri(out);
+    o.log = new PrintWriter(new StringWriter(), true);
+    SweepJob.Result r = SweepJob.run(o);
+    assertEquals(2, r.ran());
+    assertEquals(OtherSchemeFileSystem.SCHEME, r.folder().path().toUri().getScheme());
+    try (Stream<Path> s = Files.walk(out)) {
+      List<String> files = s.map(p -> out.relativize(p).toString()).filter(n -> !n.isEmpty()).sorted().toList();
+      assertEquals(9, files.size(), files.toString());
+      assertTrue(files.containsAll(List.of("results.csv", "results.parquet", "summary.json", "sweep.json",
+          "plots/relative_l2_error-vs-model_seed.png", "rows")), files.toString());
+    }
+    List<Map<String, String>> rows = SweepTables.csv(out.resolve("results.csv"));
+    List<Row> parquet = TestSpark.session().read().parquet(o.output + "/results.parquet").orderBy("index")
+        .collectAsList();
+    assertEquals(2, parquet.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals("ok", rows.get(i).get("status"));
+      assertEquals(Double.valueOf(rows.get(i).get("loss")), parquet.get(i).getAs("loss"));
+    }
+    SweepJob.Result again = SweepJob.run(o);
+    assertEquals(0, again.ran());
+    assertEquals(2, again.reused());
   }
 }
