@@ -2,6 +2,7 @@ package org.varpro.config;
 
 import com.typesafe.config.Config;
 import java.util.List;
+import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Initialization;
@@ -115,6 +116,18 @@ public record ModelConfig(String type, int[] hidden, Activation activation, Init
       return new Perceptron(widths, Activation.IDENTITY, bias, constant, alpha, init, boxLow, boxHigh, boxSlope);
     }
     return new Perceptron(widths, activation, bias, constant, alpha, init, boxLow, boxHigh, boxSlope);
+  }
+
+  /**
+   * The classifier's feature network (GNvpro), with the forward-mode products the matrix-free
+   * step needs; a network that cannot be built is a ConfigError on {@code model}.
+   */
+  public JvpPerceptron classifierNetwork(int inputDim) {
+    try {
+      return new JvpPerceptron(widths(inputDim), activation, bias, constant, alpha, init, boxLow, boxHigh, boxSlope);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model", e.getMessage(), e);
+    }
   }
 
   static double optDouble(Config root, String path, double fallback) {

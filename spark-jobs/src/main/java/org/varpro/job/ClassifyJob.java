@@ -20,12 +20,12 @@ import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.classify.ClassifierResult;
-import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
 import org.varpro.spark.SparkClassifyEvaluator;
+import org.varpro.spark.SparkFits;
 
 /**
  * {@code varpro train} for a configuration with a {@code classify} section: GNvpro (DESIGN §2.6)
@@ -52,23 +52,13 @@ public final class ClassifyJob {
     return new Settings(data, model, ClassifyConfig.solver(job.root()));
   }
 
-  /** The feature network, with the forward-mode products the matrix-free step needs. */
-  static JvpPerceptron network(ModelConfig model, int inputs) {
-    try {
-      return new JvpPerceptron(model.widths(inputs), model.activation(), model.bias(), model.constant(), model.alpha(),
-          model.init(), model.boxLow(), model.boxHigh(), model.boxSlope());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigError("model", e.getMessage(), e);
-    }
-  }
-
   static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
       long start) {
     LabeledData.Split split = s.data().load();
     LabeledData train = split.train();
     LabeledData test = split.test();
     int classes = train.classes();
-    JvpPerceptron net = network(s.model(), train.inputDim());
+    JvpPerceptron net = s.model().classifierNetwork(train.inputDim());
     log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows, %d inputs, %d classes",
         s.data().data(), train.rows(), test.rows(), train.inputDim(), classes));
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
@@ -76,7 +66,8 @@ public final class ClassifyJob {
 
     // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
     RowBlock trainRows = train.toBlock(1.0 / train.rows());
-    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())), job.partitions());
+    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())),
+        job.partitions(trainRows.rows));
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -88,10 +79,7 @@ public final class ClassifyJob {
         log.flush();
       }
     };
-    ClassifierResult result;
-    try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, classes)) {
-      result = new ClassifierSolver(s.solver(), listener).solve(ev, net.initialParams(s.model().seed()));
-    }
+    ClassifierResult result = SparkFits.classification(blocks, net, classes, s.model().seed(), s.solver(), listener);
     log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
@@ -141,7 +129,7 @@ public final class ClassifyJob {
     summary.put("blas_executors", spark.executorBlas(job.partitions()));
     summary.put("spark_version", spark.spark.version());
     summary.put("spark_master", spark.master());
-    summary.put("partitions", job.partitions());
+    summary.put("partitions", blocks.getNumPartitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
       folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");

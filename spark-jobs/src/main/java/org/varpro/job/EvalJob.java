@@ -237,7 +237,7 @@ public final class EvalJob {
       }
     }
     RowBlock block = RowBlock.regression(m, d, k, xs, new double[m * k]);
-    double[] pred = RegressionMetrics.predict(model.featureMap(), model.theta(), model.c(), block);
+    double[] pred = model.featureMap().outputs(model.theta(), model.c(), block);
     for (int j = 0; j < k; j++) {
       for (int i = 0; i < m; i++) {
         pred[i + j * m] = pred[i + j * m] * std.labelStd()[j] + std.labelMean()[j];
@@ -277,7 +277,7 @@ public final class EvalJob {
         RowBlock raw = data.collectTraining();
         int m = raw.rows;
         RowBlock scaled = std.apply(raw);
-        double[] pred = RegressionMetrics.predict(model.featureMap(), model.theta(), model.c(), scaled);
+        double[] pred = model.featureMap().outputs(model.theta(), model.c(), scaled);
         int k = raw.outputs;
         for (int j = 0; j < k; j++) {
           for (int i = 0; i < m; i++) {

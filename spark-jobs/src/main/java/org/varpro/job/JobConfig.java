@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Locale;
 import org.varpro.config.ConfigError;
 import org.varpro.config.StrictConfig;
+import org.varpro.spark.AutoPartitions;
 
 /**
  * A run configuration: the HOCON file with the {@code --set} overrides layered on top, checked
@@ -29,11 +30,12 @@ import org.varpro.config.StrictConfig;
  * job {
  *   name = heat              # run name (default: the configuration file's base name)
  *   output = runs/heat-1     # run folder (default: runs/NAME-yyyyMMdd-HHmmss)
- *   partitions = 4           # Spark partitions of the rows
+ *   partitions = auto        # Spark partitions of the rows: auto (from the row count) or a number
  *   block-rows = 512         # rows per block (the unit of the passes)
  *   spark-ui = false         # Spark's web UI
  *   master = "local[*]"      # Spark master when none is given by --master or spark-submit
  *   log-level = WARN         # Spark's log level once the session is up
+ *   metrics-every = 10       # the error metric on the progress line every this many iterations
  *   checkpoint-every = 0     # train: checkpoint every k iterations (0: by time only)
  *   checkpoint-interval = 60 # train: checkpoint when this many seconds passed since the last (0: off)
  * }
@@ -53,11 +55,18 @@ public final class JobConfig {
    */
   public static final String SWEEP_SECTION = "sweep";
   public static final List<String> JOB_KEYS = List.of("name", "output", "partitions", "block-rows",
-      "spark-ui", "master", "log-level", "checkpoint-every", "checkpoint-interval");
+      "spark-ui", "master", "log-level", "checkpoint-every", "checkpoint-interval", "metrics-every");
 
-  public static final int DEFAULT_PARTITIONS = 4;
+  /** {@code job.partitions = auto} (the default): {@link AutoPartitions#forRows} of the row count. */
+  public static final int AUTO_PARTITIONS = 0;
   public static final int DEFAULT_BLOCK_ROWS = 512;
   public static final String DEFAULT_LOG_LEVEL = "WARN";
+  /**
+   * The error metric of {@code train} (PDE: the test-grid errors; regression: the validation
+   * error, one Spark job) every this many iterations. On conf/heat.conf the 10,201-point test grid
+   * costs about one pass, so measuring it every iteration would nearly double an iteration.
+   */
+  public static final int DEFAULT_METRICS_EVERY = 10;
   /**
    * job.checkpoint-every: a checkpoint of the solver state after every k-th iteration of a
    * {@code train} run (0: by time only). Either setting that is due writes one.
@@ -91,21 +100,24 @@ public final class JobConfig {
   private final String name;
   private final String output;
   private final boolean outputGiven;
+  /** A partition count, or {@link #AUTO_PARTITIONS}. */
   private final int partitions;
   private final int blockRows;
   private final boolean sparkUi;
   private final String master;
   private final String logLevel;
+  private final int metricsEvery;
   private final boolean masterFromCommandLine;
   private final int checkpointEvery;
   private final double checkpointInterval;
 
   private JobConfig(Config root, Kind kind, String name, String output, boolean outputGiven,
       int partitions, int blockRows, boolean sparkUi, String master, boolean masterFromCommandLine,
-      String logLevel, int checkpointEvery, double checkpointInterval) {
+      String logLevel, int checkpointEvery, double checkpointInterval, int metricsEvery) {
     this.masterFromCommandLine = masterFromCommandLine;
     this.checkpointEvery = checkpointEvery;
     this.checkpointInterval = checkpointInterval;
+    this.metricsEvery = metricsEvery;
     this.root = root;
     this.kind = kind;
     this.name = name;
@@ -298,14 +310,7 @@ public final class JobConfig {
       throw new ConfigError(outputOverride != null ? "--output" : p + ".output",
           "must name a folder to create, got '" + output + "'");
     }
-    int partitions = DEFAULT_PARTITIONS;
-    if (root.hasPath(p + ".partitions")) {
-      partitions = StrictConfig.getInt(root, p + ".partitions");
-      if (partitions < 1 || partitions > 100_000) {
-        throw new ConfigError(p + ".partitions", "must be in [1, 100000], got " + partitions
-            + StrictConfig.where(root, p + ".partitions"));
-      }
-    }
+    int partitions = parsePartitions(root, p + ".partitions");
     int blockRows = DEFAULT_BLOCK_ROWS;
     if (root.hasPath(p + ".block-rows")) {
       blockRows = StrictConfig.getInt(root, p + ".block-rows");
@@ -360,13 +365,21 @@ public final class JobConfig {
             + "time), got " + checkpointInterval + StrictConfig.where(root, p + ".checkpoint-interval"));
       }
     }
+    int metricsEvery = DEFAULT_METRICS_EVERY;
+    if (root.hasPath(p + ".metrics-every")) {
+      metricsEvery = StrictConfig.getInt(root, p + ".metrics-every");
+      if (metricsEvery < 0) {
+        throw new ConfigError(p + ".metrics-every", "must be >= 0, got " + metricsEvery
+            + StrictConfig.where(root, p + ".metrics-every"));
+      }
+    }
     // For PDEs the block size lives in the problem (points.block-rows).
     Config resolved = root;
     if (kind == Kind.PDE && !root.hasPath("points.block-rows") && root.hasPath("points")) {
       resolved = root.withValue("points.block-rows", ConfigValueFactory.fromAnyRef(blockRows));
     }
     return new JobConfig(resolved, kind, name, output, outputGiven, partitions, blockRows, ui, master,
-        masterOverride != null, logLevel, checkpointEvery, checkpointInterval);
+        masterOverride != null, logLevel, checkpointEvery, checkpointInterval, metricsEvery);
   }
 
   /** The whole configuration (resolved, with the effective block size for PDEs). */
@@ -392,7 +405,42 @@ public final class JobConfig {
     return outputGiven;
   }
 
-  public int partitions() {
+  /**
+   * The partitions of {@code rows} rows: the number given, or with {@code auto} (the default)
+   * {@link AutoPartitions#forRows}, so the same configuration is partitioned (and computes) the
+   * same way locally and on a cluster.
+   */
+  public int partitions(long rows) {
+    return partitions == AUTO_PARTITIONS ? AutoPartitions.forRows(rows) : partitions;
+  }
+
+  /** The setting: a partition count, or {@link #AUTO_PARTITIONS} for {@code auto}. */
+  public int partitionsSetting() {
+    return partitions;
+  }
+
+  /** {@code job.partitions}: {@code auto} (the default) or a count in [1, MAX_PARTITIONS]. */
+  static int parsePartitions(Config root, String key) {
+    if (!root.hasPath(key)) {
+      return AUTO_PARTITIONS;
+    }
+    if (root.getValue(key).valueType() == ConfigValueType.STRING
+        && root.getString(key).trim().equals("auto")) {
+      return AUTO_PARTITIONS;
+    }
+    String problem = "must be auto or a number in [1, " + AutoPartitions.MAX_PARTITIONS + "], got ";
+    int partitions;
+    try {
+      if (root.getValue(key).unwrapped() instanceof Double) {
+        throw new ConfigException.BadValue(key, "not a whole number");
+      }
+      partitions = root.getInt(key);
+    } catch (ConfigException e) {
+      throw new ConfigError(key, problem + "'" + root.getValue(key).unwrapped() + "'" + StrictConfig.where(root, key));
+    }
+    if (partitions < 1 || partitions > AutoPartitions.MAX_PARTITIONS) {
+      throw new ConfigError(key, problem + partitions + StrictConfig.where(root, key));
+    }
     return partitions;
   }
 
@@ -436,6 +484,14 @@ public final class JobConfig {
   /** job.checkpoint-interval: seconds between checkpoints (0: not by time). */
   public double checkpointInterval() {
     return checkpointInterval;
+  }
+
+  /**
+   * {@code train} measures the error metric at iteration 1 and every this many iterations
+   * (0: never during the run; summary.json always has the final errors).
+   */
+  public int metricsEvery() {
+    return metricsEvery;
   }
 
   /** The resolved configuration as JSON text. */

@@ -65,7 +65,7 @@ public final class LocalFit {
     if (job.kind() != JobConfig.Kind.TABULAR) {
       return null;
     }
-    return JobConfig.toJson(job.root().getConfig("data")) + " partitions=" + job.partitions()
+    return JobConfig.toJson(job.root().getConfig("data")) + " partitions=" + job.partitionsSetting()
         + " block-rows=" + job.blockRows();
   }
 
@@ -111,15 +111,17 @@ public final class LocalFit {
       case GENERATED -> {
         RegressionSetup.Generated g = RegressionSetup.Generated.parse(job.root());
         ModelConfig model = ModelConfig.parse(job.root(), null);
-        RowBlock[][] training = new RowBlock[job.partitions()][];
-        RowBlock[][] validation = new RowBlock[g.validationRows() == 0 ? 0 : job.partitions()][];
-        for (int j = 0; j < job.partitions(); j++) {
+        // The partitions train makes (RegressionSetup.generated): the training rows' count for both.
+        int parts = job.partitions(g.rows());
+        RowBlock[][] training = new RowBlock[parts][];
+        RowBlock[][] validation = new RowBlock[g.validationRows() == 0 ? 0 : parts][];
+        for (int j = 0; j < parts; j++) {
           checkpoint.run();
-          training[j] = GeneratedSource.partition(g.seed(), g.dimension(), g.rows(), j, job.partitions(),
+          training[j] = GeneratedSource.partition(g.seed(), g.dimension(), g.rows(), j, parts,
               job.blockRows());
           if (validation.length > 0) {
             validation[j] = GeneratedSource.partition(g.validationSeed(), g.dimension(), g.validationRows(), j,
-                job.partitions(), job.blockRows());
+                parts, job.blockRows());
           }
         }
         yield fitRegression(model, model.featureMap(g.dimension()), training, validation,
@@ -132,7 +134,7 @@ public final class LocalFit {
     PdeProblem problem = PdeSetup.problem(job);
     ModelConfig model = PdeSetup.model(job.root(), problem);
     FeatureMap map = model.featureMap(problem.pde().dim());
-    int p = job.partitions();
+    int p = job.partitions(problem.totalRows());
     // The partitions train's PdeRowSource makes, for any round of redrawn points.
     IntFunction<RowBlock[][]> rounds = round -> {
       PdeProblem drawn = problem.round(round);

@@ -51,7 +51,7 @@ final class PdeSetup implements TrainingSetup {
     PdeProblem problem = problem(job);
     ModelConfig model = model(job.root(), problem);
     FeatureMap map = model.featureMap(problem.pde().dim());
-    SparkEvaluator evaluator = PdeRowSource.evaluator(sc, problem, map, job.partitions());
+    SparkEvaluator evaluator = PdeRowSource.evaluator(sc, problem, map, job.partitions(problem.totalRows()));
     PdeSetup setup = new PdeSetup(problem, model, map, evaluator);
     // Held-out collocation rows, scored on the driver (the same size as the training rows).
     setup.validation = org.varpro.core.pde.PdeValidation.of(map, PdeConfig.parseValidationProblem(job.root()));
@@ -71,6 +71,11 @@ final class PdeSetup implements TrainingSetup {
 
   ModelConfig model() {
     return model;
+  }
+
+  @Override
+  public int partitions() {
+    return evaluator.partitions();
   }
 
   @Override

@@ -56,20 +56,8 @@ final class RegressionMetrics {
     }
   }
 
-  /** Predictions of a block in model units, rows×k column-major. */
-  static double[] predict(FeatureMap map, double[] theta, double[] c, RowBlock b) {
-    int n = map.numFeatures();
-    int k = c.length / n;
-    int r = b.rows;
-    double[] a = new double[r * n];
-    map.features(theta, b, a, 0);
-    double[] out = new double[r * k];
-    org.varpro.core.linalg.Lapack.gemm(false, false, r, k, n, 1.0, a, 0, r, c, 0, n, 0.0, out, 0, r);
-    return out;
-  }
-
   static Sums blockSums(FeatureMap map, double[] theta, double[] c, Standardization std, RowBlock b) {
-    double[] pred = predict(map, theta, c, b);
+    double[] pred = map.outputs(theta, c, b);
     int r = b.rows;
     int k = b.outputs;
     double se = 0;
@@ -169,7 +157,7 @@ final class RegressionMetrics {
               continue;
             }
             if (pred == null) {
-              pred = predict(m, v[0], v[1], b);
+              pred = m.outputs(v[0], v[1], b);
             }
             pairs.add(new double[] {b.y[i] * s + mu, pred[i] * s + mu});
           }

@@ -138,7 +138,7 @@ final class RegressionSetup implements TrainingSetup {
   /** The data section read, standardized and split into cached training and validation blocks. */
   static TabularData load(SparkSession spark, JobConfig job) {
     Config root = job.root();
-    TabularSource source = source(root, job.partitions(), job.blockRows());
+    TabularSource source = source(root, job.partitionsSetting(), job.blockRows());
     try {
       return source.load(spark);
     } catch (DataError e) {
@@ -151,7 +151,7 @@ final class RegressionSetup implements TrainingSetup {
 
   static RegressionSetup tabular(SparkSession spark, JobConfig job) {
     Config root = job.root();
-    TabularSource source = source(root, job.partitions(), job.blockRows());
+    TabularSource source = source(root, job.partitionsSetting(), job.blockRows());
     ModelConfig model = ModelConfig.parse(root, null);
     TabularData data = load(spark, job);
     try {
@@ -213,11 +213,12 @@ final class RegressionSetup implements TrainingSetup {
     Generated g = Generated.parse(root);
     ModelConfig model = ModelConfig.parse(root, null);
     FeatureMap map = model.featureMap(g.dimension());
+    int partitions = job.partitions(g.rows());
     JavaRDD<RowBlock> training = GeneratedSource.blocks(sc, g.rows(), g.dimension(), g.seed(),
-        job.partitions(), job.blockRows());
+        partitions, job.blockRows());
     JavaRDD<RowBlock> validation = g.validationRows() == 0 ? sc.emptyRDD()
         : GeneratedSource.blocks(sc, g.validationRows(), g.dimension(), g.validationSeed(),
-            job.partitions(), job.blockRows()).persist(StorageLevel.MEMORY_AND_DISK());
+            partitions, job.blockRows()).persist(StorageLevel.MEMORY_AND_DISK());
     SparkEvaluator evaluator = SparkEvaluator.create(training, map);
     Standardization std = Standardization.identity(g.featureNames(), new String[] {"y"});
     String d = "generated: y = mean_j sin(pi x_j) cos(pi x_(j+1)) + 0.1 |x|^2 on [-1, 1]^" + g.dimension()
@@ -235,6 +236,11 @@ final class RegressionSetup implements TrainingSetup {
   @Override
   public FeatureMap featureMap() {
     return map;
+  }
+
+  @Override
+  public int partitions() {
+    return evaluator.partitions();
   }
 
   @Override

@@ -24,6 +24,7 @@ import org.varpro.core.solver.SolverState;
 import org.varpro.core.solver.StopReason;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.io.Location;
+import org.varpro.spark.SparkFits;
 
 /**
  * {@code varpro train}: one VarPro fit as a Spark job, its outputs in a run folder.
@@ -145,7 +146,7 @@ public final class TrainJob {
         }
       }
       case TABULAR -> {
-        RegressionSetup.source(job.root(), job.partitions(), job.blockRows());
+        RegressionSetup.source(job.root(), job.partitionsSetting(), job.blockRows());
         ModelConfig.parse(job.root(), null);
       }
       case GENERATED -> {
@@ -201,10 +202,19 @@ public final class TrainJob {
         checkpoints.resumedFrom(from);
       }
       folder.keepWhen(checkpoints::saveOnStop);
+      int metricsEvery = job.metricsEvery();
       SolverListener listener = new SolverListener() {
+        /**
+         * The iteration of the next record (the solver asks for metrics once per record); a
+         * resumed run counts on from its checkpoint, so its history is the uninterrupted one's.
+         */
+        private int records = from == null ? 0 : from.iteration();
+
         @Override
         public Map<String, Double> metrics(double[] theta, double[] c) {
-          return setup.iterationMetrics(theta, c);
+          records++;
+          boolean due = metricsEvery > 0 && (records == 1 || records % metricsEvery == 0);
+          return due ? setup.iterationMetrics(theta, c) : Map.of();
         }
 
         @Override
@@ -221,14 +231,14 @@ public final class TrainJob {
           checkpoints.completed(state, progressLine(state.lastRecord(), metric));
         }
       };
-      VarProSolver solver = new VarProSolver(solverOptions, listener);
-      org.varpro.core.solver.Validation validation = solverOptions.validationEvery > 0 ? setup.validation() : null;
+      org.varpro.core.solver.Validation validation = setup.validation();
       SolverResult result;
       if (from == null) {
         double[] theta0 = InitFrom.initialParams(model, map, setup.evaluator().outputs());
-        result = solver.solve(setup.evaluator(), theta0, validation);
+        result = SparkFits.regression(setup.evaluator(), theta0, solverOptions, listener, validation);
       } else {
-        result = solver.resume(setup.evaluator(), from, validation);
+        result = new VarProSolver(solverOptions, listener).resume(setup.evaluator(), from,
+            solverOptions.validationEvery > 0 ? validation : null);
       }
       if (result.iterations() == 0 && result.stopReason() == StopReason.NON_FINITE) {
         throw nonFiniteStart(job, result.loss());
@@ -271,10 +281,10 @@ public final class TrainJob {
       summary.put("outputs", setup.evaluator().outputs());
       summary.put("model", map.describe());
       summary.putAll(Lapack.summaryFields());
-      summary.put("blas_executors", spark.executorBlas(job.partitions()));
+      summary.put("blas_executors", spark.executorBlas(setup.partitions()));
       summary.put("spark_version", spark.spark.version());
       summary.put("spark_master", spark.master());
-      summary.put("partitions", job.partitions());
+      summary.put("partitions", setup.partitions());
       summary.put("block_rows", job.blockRows());
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));

@@ -19,6 +19,9 @@ interface TrainingSetup extends AutoCloseable {
   /** The passes over the training rows. */
   Evaluator evaluator();
 
+  /** Spark partitions of the training rows. */
+  int partitions();
+
   /** Names of the inputs (PDE variables or feature columns). */
   List<String> inputNames();
 

@@ -2,12 +2,20 @@ package org.varpro.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * A reduction of per-partition partial results whose merge order is fixed by the partition
@@ -21,9 +29,59 @@ import scala.Tuple2;
  * index inside each group and merged left to right; the remaining few are collected, sorted by
  * index and returned for the driver to merge in that order. {@code PartitionedEvaluator.mergeTree}
  * (core-solver) is the same grouping in one process: a sweep task relies on the two agreeing.
+ *
+ * <p><b>One job per pass.</b> {@link #foldPartitions} folds each partition of a cached RDD and
+ * returns the partials in index order. Up to {@code driverLimit} partitions it is a single
+ * {@code SparkContext.runJob} (whose results come back indexed by partition): no derived RDDs,
+ * no keys, no shuffle, one closure to clean. Above, it is the keyed tree of
+ * {@link #reduceToDriver}. The values the fold needs (θ, C: kilobytes) travel in its closure,
+ * which Spark ships once per job inside the task binary it broadcasts anyway; a broadcast of
+ * their own would add a second broadcast to create, fetch and destroy per pass.
  */
 public final class OrderedReduction {
   private OrderedReduction() {}
+
+  /** Partition {@code index}'s elements folded into one partial (runs on an executor). */
+  @FunctionalInterface
+  public interface PartitionFold<E, T> extends Serializable {
+    T fold(int index, Iterator<E> elements) throws Exception;
+  }
+
+  /** A task function of {@code SparkContext.runJob}: a Scala function, serializable. */
+  private interface TaskFunction<E, T> extends scala.Function2<TaskContext, scala.collection.Iterator<E>, T>,
+      Serializable {}
+
+  /**
+   * Each partition of {@code rdd} folded by {@code fold}, reduced by the executor-side tree
+   * levels while there are more than {@code driverLimit} partitions, in index order.
+   */
+  public static <E, T> List<T> foldPartitions(JavaRDD<E> rdd, PartitionFold<E, T> fold, int driverLimit,
+      int fanout, Function2<T, T, T> merge) {
+    checkTree(driverLimit, fanout);
+    int count = rdd.getNumPartitions();
+    if (count > driverLimit) {
+      JavaPairRDD<Integer, T> partials = rdd.mapPartitionsWithIndex(
+          (Integer index, Iterator<E> it) -> Collections.singletonList(new Tuple2<>(index, fold.fold(index, it))).iterator(),
+          true).mapToPair(t -> t);
+      return reduceToDriver(partials, count, driverLimit, fanout, merge);
+    }
+    TaskFunction<E, T> task = (context, it) -> {
+      try {
+        return fold.fold(context.partitionId(), CollectionConverters.asJava(it));
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    // runJob returns an array indexed by partition (an Object[] here: T is erased, as in
+    // Spark's own Java API).
+    @SuppressWarnings("unchecked")
+    ClassTag<T> any = (ClassTag<T>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+    @SuppressWarnings("unchecked")
+    T[] results = (T[]) rdd.context().runJob(rdd.rdd(), task, any);
+    return Arrays.asList(results);
+  }
 
   /**
    * The partials after the executor-side tree levels, in index order.
@@ -36,10 +94,7 @@ public final class OrderedReduction {
    */
   public static <T> List<T> reduceToDriver(JavaPairRDD<Integer, T> partials, int count,
       int driverLimit, int fanout, Function2<T, T, T> merge) {
-    if (driverLimit < 1 || fanout < 2) {
-      throw new IllegalArgumentException("driver limit must be >= 1 and fanout >= 2, got "
-          + driverLimit + " and " + fanout);
-    }
+    checkTree(driverLimit, fanout);
     JavaPairRDD<Integer, T> level = partials;
     int size = count;
     while (size > driverLimit) {
@@ -54,6 +109,13 @@ public final class OrderedReduction {
       out.add(t._2);
     }
     return out;
+  }
+
+  private static void checkTree(int driverLimit, int fanout) {
+    if (driverLimit < 1 || fanout < 2) {
+      throw new IllegalArgumentException("driver limit must be >= 1 and fanout >= 2, got "
+          + driverLimit + " and " + fanout);
+    }
   }
 
   private static <T> JavaPairRDD<Integer, T> mergeLevel(JavaPairRDD<Integer, T> level, int fanout,

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -19,11 +18,10 @@ import org.varpro.core.classify.SoftmaxStats;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.stats.StatsKind;
-import scala.Tuple2;
 
 /**
  * The passes of {@link org.varpro.core.classify.ClassifierSolver} over a cached RDD of labelled
- * row blocks: θ (and C, v) broadcast per pass, each partition folds its blocks into the core
+ * row blocks: θ (and C, v) in the closure of each pass (one job), each partition folds its blocks into the core
  * aggregator exactly as {@link org.varpro.core.classify.LocalClassifyEvaluator} folds its blocks,
  * and the partition sums are merged in partition-index order ({@link OrderedReduction}), so a
  * run is bit-for-bit reproducible for a partitioning and agrees with the single-process run to
@@ -170,8 +168,8 @@ public final class SparkClassifyEvaluator implements ClassifyEvaluator, AutoClos
   }
 
   /**
-   * One pass: the values broadcast, each partition folded into its own summary, the summaries
-   * merged in partition order on the driver.
+   * One pass ({@link OrderedReduction#foldPartitions}: one job): the values in the closure, each
+   * partition folded into its own summary, the summaries merged in partition order on the driver.
    */
   private <T> T pass(String what, double[][] values, Zero<T> zero, Fold<T> fold, Function2<T, T, T> merge) {
     if (closed) {
@@ -181,14 +179,17 @@ public final class SparkClassifyEvaluator implements ClassifyEvaluator, AutoClos
     for (int i = 0; i < values.length; i++) {
       copies[i] = values[i].clone();
     }
-    Broadcast<double[][]> shipped = sc.broadcast(copies);
+    Broadcast<FeatureMap> m = mapBroadcast;
     sc.setJobDescription(String.format(Locale.ROOT, "pass %d: %s", passes + 1, what));
     try {
-      JavaPairRDD<Integer, T> partials = blocks
-          .mapPartitionsWithIndex(partitionFold(mapBroadcast, shipped, zero, fold), true)
-          .mapToPair(t -> t);
-      List<T> ordered = OrderedReduction.reduceToDriver(partials, partitions,
-          SparkEvaluator.DEFAULT_DRIVER_MERGE_LIMIT, SparkEvaluator.DEFAULT_FANOUT, merge);
+      List<T> ordered = OrderedReduction.foldPartitions(blocks, (index, it) -> {
+        FeatureMap fm = m.value();
+        T summary = zero.make(fm, copies);
+        while (it.hasNext()) {
+          fold.add(summary, fm, copies, it.next());
+        }
+        return summary;
+      }, SparkEvaluator.DEFAULT_DRIVER_MERGE_LIMIT, SparkEvaluator.DEFAULT_FANOUT, merge);
       T total = ordered.get(0);
       for (int i = 1; i < ordered.size(); i++) {
         total = merge.call(total, ordered.get(i));
@@ -199,23 +200,7 @@ public final class SparkClassifyEvaluator implements ClassifyEvaluator, AutoClos
     } finally {
       passes++;
       sc.setJobDescription(null);
-      shipped.destroy();
     }
-  }
-
-  // Executor-side functions come from static methods so that they capture only what they need.
-
-  private static <T> Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, T>>> partitionFold(
-      Broadcast<FeatureMap> map, Broadcast<double[][]> values, Zero<T> zero, Fold<T> fold) {
-    return (index, it) -> {
-      FeatureMap m = map.value();
-      double[][] v = values.value();
-      T summary = zero.make(m, v);
-      while (it.hasNext()) {
-        fold.add(summary, m, v, it.next());
-      }
-      return Collections.singletonList(new Tuple2<>(index, summary)).iterator();
-    };
   }
 
   /** (partition, rows) of each partition, after checking shapes and labels. */

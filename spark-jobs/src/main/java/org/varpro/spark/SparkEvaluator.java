@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -21,36 +20,49 @@ import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
 import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
-import scala.Tuple2;
 
 /**
  * The passes of DESIGN §3 on Spark: the row blocks live in a cached {@code JavaRDD<RowBlock>};
- * a pass broadcasts the parameters, folds each partition's blocks in order into one summary
- * (the same {@link ProjectionStats}/{@link JacobianStats} code as {@link LocalEvaluator}), and
- * merges the partition summaries on the driver in partition-index order.
+ * a pass ships the parameters in its closure, folds each partition's blocks in order into one
+ * summary (the same {@link ProjectionStats}/{@link JacobianStats} code as {@link LocalEvaluator}),
+ * and merges the partition summaries on the driver in partition-index order.
  *
  * <p><b>Reproducibility.</b> The merge order is fixed by the partition index (see
  * {@link OrderedReduction}), never by task completion, so for a given partitioning (and given
  * blocks in each partition) a run is bit-for-bit reproducible. The folds and merges are the
  * functions of {@link PartitionedEvaluator}, so a single-process run over the same partitions
  * reproduces it bit for bit; against {@link LocalEvaluator} (one fold over all rows) the results
- * agree to rounding.
+ * agree to rounding, and with one partition they are equal bit for bit.
  *
- * <p><b>Ridge rows.</b> As in {@link LocalEvaluator}, the Jacobian pass starts on the driver from
- * an empty summary with the √λ rows ({@link JacobianStats#addRidge}) and then merges the
- * partition summaries in, so the ridge enters exactly once.
+ * <p><b>Ridge rows.</b> As in {@link LocalEvaluator}, the Jacobian pass's √λ rows
+ * ({@link JacobianStats#addRidge}) come first: partition 0's fold starts with them
+ * ({@link PartitionedEvaluator#ridgeOf}), so the ridge enters exactly once.
  *
- * <p><b>Jobs.</b> Every pass is one Spark job (or a few, with the executor-side merge tree when
- * there are more than {@link #DEFAULT_DRIVER_MERGE_LIMIT} partitions) with a description
+ * <p><b>Jobs.</b> Every pass is one Spark job ({@link OrderedReduction#foldPartitions}: a plain
+ * {@code runJob} over the cached blocks; a few jobs with the executor-side merge tree when there
+ * are more than {@link #DEFAULT_DRIVER_MERGE_LIMIT} partitions) with a description
  * "iteration k: Jacobian pass" or "iteration k: projection pass (trial t)", k counting the
- * Jacobian passes so far. The parameter broadcast of a pass is destroyed when the pass ends.
- * Not thread-safe: one solver drives one evaluator.
+ * Jacobian passes so far. The parameters (θ, C, …: kilobytes) travel in the job's closure, inside
+ * the task binary Spark broadcasts for every job anyway; the feature map is broadcast once per
+ * evaluator.
+ *
+ * <p><b>One small partition in local mode.</b> With a local master, one partition and at most
+ * {@link #DRIVER_PASS_ROW_LIMIT} rows (what {@code job.partitions = auto} gives a problem of that
+ * size), the blocks are collected once and every pass runs its fold in the driver thread:
+ * the same fold function, on the same blocks, in the same JVM as the one task of the Spark job
+ * would, so the result is the Spark job's bit for bit ({@code SparkEvaluatorHeatTest}), without
+ * the job's scheduling (several thread hand-offs, which cost more than the pass itself on a
+ * loaded machine). A cluster, several partitions or more rows always run Spark jobs;
+ * {@link #driverPasses(boolean)} turns the shortcut off. Not thread-safe: one solver drives one
+ * evaluator.
  */
 public final class SparkEvaluator implements Evaluator, AutoCloseable {
   /** Partition summaries merged on the driver directly, up to this many. */
   public static final int DEFAULT_DRIVER_MERGE_LIMIT = PartitionedEvaluator.DEFAULT_DRIVER_MERGE_LIMIT;
   /** Partition summaries per group in the executor-side merge tree. */
   public static final int DEFAULT_FANOUT = PartitionedEvaluator.DEFAULT_FANOUT;
+  /** Rows up to which one partition in local mode is folded in the driver thread. */
+  public static final long DRIVER_PASS_ROW_LIMIT = AutoPartitions.ROWS_PER_PARTITION;
 
   private final JavaSparkContext sc;
   private final JavaRDD<RowBlock> blocks;
@@ -70,6 +82,10 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
   private IntFunction<JavaRDD<RowBlock>> rounds;
   /** The evaluator over the next round's rows, once {@link #redraw} made it; closed with this. */
   private SparkEvaluator successor;
+  /** Whether one small local partition may be folded in the driver thread. */
+  private boolean driverPasses = true;
+  /** That partition's blocks, collected on the first pass that folds them on the driver. */
+  private List<RowBlock> driverBlocks;
 
   private SparkEvaluator(JavaRDD<RowBlock> blocks, FeatureMap map, int outputs, long rows, boolean ownsCache) {
     this.sc = JavaSparkContext.fromSparkContext(blocks.context());
@@ -155,6 +171,24 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
   }
 
   /**
+   * Whether a pass over one partition of at most {@link #DRIVER_PASS_ROW_LIMIT} rows with a local
+   * master folds the blocks in the driver thread (default true; bit for bit the Spark job's
+   * result). False: every pass is a Spark job.
+   */
+  public SparkEvaluator driverPasses(boolean enabled) {
+    this.driverPasses = enabled;
+    if (!enabled) {
+      driverBlocks = null;
+    }
+    return this;
+  }
+
+  /** Whether the passes run in the driver thread (see {@link #driverPasses(boolean)}). */
+  public boolean foldsOnDriver() {
+    return driverPasses && partitions == 1 && rows <= DRIVER_PASS_ROW_LIMIT && sc.isLocal();
+  }
+
+  /**
    * Lets {@link #redraw} build the rows of round r from {@code rounds.apply(r)} (PDE points drawn
    * in the partitions from a seed derived from the round).
    */
@@ -181,6 +215,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     next.rounds = rounds;
     next.driverMergeLimit = driverMergeLimit;
     next.fanout = fanout;
+    next.driverPasses = driverPasses;
     next.iteration = iteration;
     next.passes = passes;
     if (ownsCache) {
@@ -240,20 +275,12 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     }
     int n = map.numFeatures();
     int k = outputs;
-    Broadcast<double[][]> params = sc.broadcast(new double[][] {theta.clone()});
-    try {
-      describe(what);
-      JavaPairRDD<Integer, ProjectionStats> partials = blocks
-          .mapPartitionsWithIndex(projectFold(mapBroadcast, params, n, k, kind), true)
-          .mapToPair(t -> t);
-      List<ProjectionStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
-          driverMergeLimit, fanout, mergeProjection());
-      return PartitionedEvaluator.mergeProjection(n, k, kind, ordered);
-    } catch (Exception e) {
-      throw DataError.unwrap(e);
-    } finally {
-      endPass(params);
-    }
+    double[] th = theta.clone();
+    Broadcast<FeatureMap> m = mapBroadcast;
+    List<ProjectionStats> ordered = pass(what,
+        (index, it) -> PartitionedEvaluator.foldProjection(m.value(), th, n, k, kind, it),
+        ProjectionStats::merge);
+    return PartitionedEvaluator.mergeInOrder(ordered, ProjectionStats::merge);
   }
 
   @Override
@@ -271,22 +298,16 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     iteration++;
     trial = 0;
     boolean subspaces = thetaPrevious != null;
-    Broadcast<double[][]> params = sc.broadcast(new double[][] {theta.clone(), c.clone(),
-        thetaPrevious == null ? null : thetaPrevious.clone()});
-    try {
-      describe("Jacobian pass");
-      JavaPairRDD<Integer, JacobianStats> partials = blocks
-          .mapPartitionsWithIndex(jacobianFold(mapBroadcast, params, n, p, k, kind, golubPereyra, subspaces), true)
-          .mapToPair(t -> t);
-      List<JacobianStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
-          driverMergeLimit, fanout, mergeJacobian());
-      // Exactly as LocalEvaluator: empty summary, the ridge rows, then the rows in order.
-      return PartitionedEvaluator.mergeJacobian(n, p, k, kind, golubPereyra, subspaces, lambda, ordered);
-    } catch (Exception e) {
-      throw DataError.unwrap(e);
-    } finally {
-      endPass(params);
-    }
+    double[] th = theta.clone();
+    double[] cc = c.clone();
+    double[] previous = thetaPrevious == null ? null : thetaPrevious.clone();
+    Broadcast<FeatureMap> m = mapBroadcast;
+    // Exactly as LocalEvaluator: the ridge rows first (partition 0), then the rows in order.
+    List<JacobianStats> ordered = pass("Jacobian pass",
+        (index, it) -> PartitionedEvaluator.foldJacobian(m.value(), th, cc, previous, n, p, k, kind,
+            golubPereyra, subspaces, PartitionedEvaluator.ridgeOf(index, lambda), it),
+        JacobianStats::merge);
+    return PartitionedEvaluator.mergeInOrder(ordered, JacobianStats::merge);
   }
 
   @Override
@@ -313,24 +334,48 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     checkOpen();
     checkLength(theta, map.numParams(), "θ");
     checkLength(c, map.numFeatures() * outputs, "C");
-    Broadcast<double[][]> params = sc.broadcast(new double[][] {theta.clone(), c.clone(),
-        v == null ? null : v.clone(), z == null ? null : z.clone(), {beta}});
-    try {
-      describe(what);
-      JavaPairRDD<Integer, ReducedProductStats> partials = blocks
-          .mapPartitionsWithIndex(reducedProductFold(mapBroadcast, params, empty), true)
-          .mapToPair(t -> t);
-      List<ReducedProductStats> ordered = OrderedReduction.reduceToDriver(partials, partitions,
-          driverMergeLimit, fanout, mergeReducedProduct());
-      ReducedProductStats out = empty.emptyLike();
-      for (ReducedProductStats s : ordered) {
-        out.merge(s);
+    double[] th = theta.clone();
+    double[] cc = c.clone();
+    double[] vv = v == null ? null : v.clone();
+    double[] zz = z == null ? null : z.clone();
+    Broadcast<FeatureMap> m = mapBroadcast;
+    List<ReducedProductStats> ordered = pass(what, (index, it) -> {
+      FeatureMap fm = m.value();
+      ReducedProductStats s = empty.emptyLike();
+      while (it.hasNext()) {
+        RowBlock b = it.next();
+        if (zz == null) {
+          s.addTangent(fm, th, cc, vv, b);
+        } else {
+          s.addTranspose(fm, th, cc, vv, zz, beta, b);
+        }
       }
-      return out;
+      return s;
+    }, ReducedProductStats::merge);
+    return PartitionedEvaluator.mergeInOrder(ordered, ReducedProductStats::merge);
+  }
+
+  /**
+   * One pass: the partitions folded by {@code fold} (a closure over copies of the parameters,
+   * never over this evaluator or the context), the partials after the executor-side tree levels
+   * in partition order.
+   */
+  private <T> List<T> pass(String what, OrderedReduction.PartitionFold<RowBlock, T> fold,
+      Function2<T, T, T> merge) {
+    describe(what);
+    try {
+      if (foldsOnDriver()) {
+        if (driverBlocks == null) {
+          driverBlocks = blocks.collect();
+        }
+        return List.of(fold.fold(0, driverBlocks.iterator()));
+      }
+      return OrderedReduction.foldPartitions(blocks, fold, driverMergeLimit, fanout, merge);
     } catch (Exception e) {
       throw DataError.unwrap(e);
     } finally {
-      endPass(params);
+      passes++;
+      sc.setJobDescription(null);
     }
   }
 
@@ -354,12 +399,6 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     sc.setJobDescription(String.format(Locale.ROOT, "iteration %d: %s", iteration, what));
   }
 
-  private void endPass(Broadcast<?> params) {
-    passes++;
-    sc.setJobDescription(null);
-    params.destroy();
-  }
-
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the evaluator is closed");
@@ -371,55 +410,6 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
       throw new IllegalArgumentException(name + " has length " + (a == null ? "null" : a.length)
           + ", expected " + expected);
     }
-  }
-
-  // The executor-side functions are built by static methods so that they capture only what
-  // they need (never the evaluator or the context).
-
-  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, ProjectionStats>>> projectFold(
-      Broadcast<FeatureMap> map, Broadcast<double[][]> params, int n, int k, StatsKind kind) {
-    return (index, it) -> Collections.singletonList(new Tuple2<>(index,
-        PartitionedEvaluator.foldProjection(map.value(), params.value()[0], n, k, kind, it))).iterator();
-  }
-
-  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, JacobianStats>>> jacobianFold(
-      Broadcast<FeatureMap> map, Broadcast<double[][]> params, int n, int p, int k, StatsKind kind,
-      boolean golubPereyra, boolean subspaces) {
-    return (index, it) -> {
-      double[][] v = params.value();
-      return Collections.singletonList(new Tuple2<>(index, PartitionedEvaluator.foldJacobian(map.value(),
-          v[0], v[1], v[2], n, p, k, kind, golubPereyra, subspaces, it))).iterator();
-    };
-  }
-
-  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<RowBlock>, Iterator<Tuple2<Integer, ReducedProductStats>>> reducedProductFold(
-      Broadcast<FeatureMap> map, Broadcast<double[][]> params, ReducedProductStats empty) {
-    return (index, it) -> {
-      FeatureMap m = map.value();
-      double[][] x = params.value();
-      ReducedProductStats s = empty.emptyLike();
-      while (it.hasNext()) {
-        RowBlock b = it.next();
-        if (x[3] == null) {
-          s.addTangent(m, x[0], x[1], x[2], b);
-        } else {
-          s.addTranspose(m, x[0], x[1], x[2], x[3], x[4][0], b);
-        }
-      }
-      return Collections.singletonList(new Tuple2<>(index, s)).iterator();
-    };
-  }
-
-  private static Function2<ReducedProductStats, ReducedProductStats, ReducedProductStats> mergeReducedProduct() {
-    return ReducedProductStats::merge;
-  }
-
-  private static Function2<ProjectionStats, ProjectionStats, ProjectionStats> mergeProjection() {
-    return ProjectionStats::merge;
-  }
-
-  private static Function2<JacobianStats, JacobianStats, JacobianStats> mergeJacobian() {
-    return JacobianStats::merge;
   }
 
   /** What one partition holds, or what is wrong with it. */

@@ -1,7 +1,6 @@
 package org.varpro.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.spark_partition_id;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -23,14 +22,9 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
@@ -73,7 +67,7 @@ import scala.Tuple2;
  * its partitioning depend only on the input and {@link #partitions}. The validation split is
  * Spark's {@code randomSplit} with {@link #seed}: deterministic for that partitioning. Feature
  * (and, with {@link #standardizeLabels}, label) means and standard deviations come from MLlib's
- * {@link Summarizer} over the training split only, computed per partition (one group per
+ * {@link org.apache.spark.ml.stat.Summarizer} over the training split only, computed per partition (one group per
  * partition, so each group is summarized by one task, in row order) and combined on the driver in
  * partition order (Chan et al.'s pairwise update): the figures, hence the blocks and the fit, are
  * bit-for-bit reproducible, which a plain Spark aggregate (merged in task-completion order) would
@@ -297,7 +291,10 @@ public final class TabularSource {
     return this;
   }
 
-  /** Partitions of the row blocks; 0 (default) means the context's default parallelism. */
+  /**
+   * Partitions of the row blocks; 0 (default) means {@link AutoPartitions#forRows} of the rows
+   * read (never the cluster's parallelism, so the blocks, and the fit, are the same everywhere).
+   */
   public TabularSource partitions(int partitions) {
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
@@ -601,7 +598,7 @@ public final class TabularSource {
     }
     int d = rows.featureNames.length;
     int k = rows.labelNames.length;
-    int p = partitions > 0 ? partitions : sc.defaultParallelism();
+    int p = partitions > 0 ? partitions : AutoPartitions.forRows(rows.count);
     p = (int) Math.max(1, Math.min(p, rows.count));
     ContiguousPartitioner partitioner = new ContiguousPartitioner(p, rows.count);
     JavaRDD<ParsedRow> ordered = rows.rows.repartitionAndSortWithinPartitions(partitioner).values();
@@ -615,11 +612,11 @@ public final class TabularSource {
       training = ordered;
       validation = sc.<ParsedRow>emptyRDD();
     }
-    Standardization st = standardization(spark, training, rows.featureNames, rows.labelNames);
-    int br = blockRows;
-    JavaRDD<RowBlock> trainingBlocks = training.mapPartitions(it -> pack(it, st, d, k, br), true)
+    Standardization st = RowPacking.standardization(spark, training, rows.featureNames, rows.labelNames,
+        standardizeFeatures, standardizeLabels, path);
+    JavaRDD<RowBlock> trainingBlocks = RowPacking.blocks(training, st, blockRows)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<RowBlock> validationBlocks = validation.mapPartitions(it -> pack(it, st, d, k, br), true)
+    JavaRDD<RowBlock> validationBlocks = RowPacking.blocks(validation, st, blockRows)
         .persist(StorageLevel.MEMORY_AND_DISK());
     sc.setJobDescription("caching blocks of " + path);
     long trainingRows = trainingBlocks.map(b -> (long) b.rows).fold(0L, Long::sum);
@@ -632,134 +629,6 @@ public final class TabularSource {
     LOG.info("{}: {} training and {} validation rows, {} features, {} labels, {} partitions",
         path, trainingRows, validationRows, d, k, p);
     return new TabularData(trainingBlocks, validationBlocks, trainingRows, validationRows, d, k, st);
-  }
-
-  private Standardization standardization(SparkSession spark, JavaRDD<ParsedRow> training,
-      String[] featureNames, String[] labelNames) {
-    Standardization identity = Standardization.identity(featureNames, labelNames);
-    if (!standardizeFeatures && !standardizeLabels) {
-      return identity;
-    }
-    StructType schema = new StructType()
-        .add("x", SQLDataTypes.VectorType(), false)
-        .add("y", SQLDataTypes.VectorType(), false);
-    JavaRDD<Row> vectors = training.map(r -> RowFactory.create(Vectors.dense(r.x), Vectors.dense(r.y)));
-    Dataset<Row> df = spark.createDataFrame(vectors, schema);
-    // One group per partition: each group is summarized by a single task in row order, and the
-    // groups are combined below in partition order, so the result does not depend on timing.
-    Dataset<Row> perPartition = df.groupBy(spark_partition_id().as("pid")).agg(
-        Summarizer.metrics("mean", "variance", "count", "min", "max").summary(col("x")).as("sx"),
-        Summarizer.metrics("mean", "variance", "count", "min", "max").summary(col("y")).as("sy"));
-    spark.sparkContext().setJobDescription("standardization statistics of " + path);
-    List<Row> groups = new ArrayList<>(perPartition.collectAsList());
-    groups.sort(Comparator.comparingInt(r -> r.getInt(0)));
-    Moments fx = new Moments(featureNames.length);
-    Moments fy = new Moments(labelNames.length);
-    for (Row g : groups) {
-      fx.add(g.getStruct(1));
-      fy.add(g.getStruct(2));
-    }
-    double[] xm = standardizeFeatures ? fx.mean : identity.featureMean();
-    double[] xs = standardizeFeatures ? fx.std(featureNames, path) : identity.featureStd();
-    double[] ym = standardizeLabels ? fy.mean : identity.labelMean();
-    double[] ys = standardizeLabels ? fy.std(labelNames, path) : identity.labelStd();
-    return new Standardization(featureNames.clone(), xm, xs, labelNames.clone(), ym, ys, fx.count);
-  }
-
-  /**
-   * Count, mean and sum of squared deviations, combined group by group (Chan et al.), and the
-   * largest magnitude per column.
-   */
-  private static final class Moments {
-    long count;
-    final double[] mean;
-    final double[] m2;
-    final double[] largest;
-
-    Moments(int d) {
-      mean = new double[d];
-      m2 = new double[d];
-      largest = new double[d];
-    }
-
-    void add(Row summary) {
-      long n = summary.getLong(summary.fieldIndex("count"));
-      if (n == 0) {
-        return;
-      }
-      Vector gm = summary.getAs("mean");
-      Vector gv = summary.getAs("variance");
-      Vector lo = summary.getAs("min");
-      Vector hi = summary.getAs("max");
-      long total = count + n;
-      for (int j = 0; j < mean.length; j++) {
-        largest[j] = Math.max(largest[j], Math.max(Math.abs(lo.apply(j)), Math.abs(hi.apply(j))));
-        double groupM2 = gv.apply(j) * (n - 1);
-        double delta = gm.apply(j) - mean[j];
-        mean[j] += delta * ((double) n / total);
-        m2[j] += groupM2 + delta * delta * ((double) count * n / total);
-      }
-      count = total;
-    }
-
-    /**
-     * The sample standard deviations. A mean or variance beyond the double range (values near
-     * 1e308, or squares of values above ~1.3e154) is a {@link DataError} naming the column: the
-     * standardized rows would be infinite or NaN.
-     */
-    double[] std(String[] names, String path) {
-      double[] s = new double[mean.length];
-      for (int j = 0; j < s.length; j++) {
-        if (!Double.isFinite(mean[j]) || !Double.isFinite(m2[j])) {
-          throw new DataError(path, 0, String.format(Locale.ROOT, "column %s: values up to %.3g overflow the "
-              + "standardization (the %s exceeds the double range); rescale the column so that its values stay "
-              + "below about 1e150", names[j], largest[j], Double.isFinite(mean[j]) ? "variance" : "mean"));
-        }
-        s[j] = count > 1 ? Math.sqrt(Math.max(0, m2[j]) / (count - 1)) : 0;
-        if (!(s[j] > 1e-300) || !Double.isFinite(s[j])) {
-          LOG.warn("{}: column '{}' is constant on the training rows; it is centred but not scaled", path, names[j]);
-          s[j] = 1;
-        }
-      }
-      return s;
-    }
-  }
-
-  private static java.util.Iterator<RowBlock> pack(java.util.Iterator<ParsedRow> it, Standardization st,
-      int d, int k, int blockRows) {
-    List<RowBlock> out = new ArrayList<>();
-    List<ParsedRow> chunk = new ArrayList<>(blockRows);
-    while (it.hasNext()) {
-      chunk.add(it.next());
-      if (chunk.size() == blockRows) {
-        out.add(block(chunk, st, d, k));
-        chunk.clear();
-      }
-    }
-    if (!chunk.isEmpty()) {
-      out.add(block(chunk, st, d, k));
-    }
-    return out.iterator();
-  }
-
-  private static RowBlock block(List<ParsedRow> rows, Standardization st, int d, int k) {
-    int r = rows.size();
-    double[] x = new double[r * d];
-    double[] y = new double[r * k];
-    double[] w = new double[r];
-    for (int i = 0; i < r; i++) {
-      ParsedRow row = rows.get(i);
-      double[] xs = st.features(row.x);
-      double[] ys = st.labels(row.y);
-      for (int j = 0; j < d; j++) {
-        x[i + j * r] = xs[j];
-      }
-      for (int j = 0; j < k; j++) {
-        y[i + j * r] = ys[j];
-      }
-      w[i] = row.w;
-    }
-    return RowBlock.regression(r, d, k, x, y, w);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -812,20 +681,6 @@ public final class TabularSource {
 
   /** One line of input: file index, 1-based line number, text. */
   record Line(int file, long line, String text) implements Serializable {}
-
-  /** A parsed row: raw features, labels and weight. */
-  static final class ParsedRow implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final double[] x;
-    final double[] y;
-    final double w;
-
-    ParsedRow(double[] x, double[] y, double w) {
-      this.x = x;
-      this.y = y;
-      this.w = w;
-    }
-  }
 
   /** The lines of a set of text files and their column layout (from the header or first row). */
   static final class TextTable {

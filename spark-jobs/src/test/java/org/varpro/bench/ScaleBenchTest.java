@@ -76,7 +76,9 @@ class ScaleBenchTest {
       assertTrue(report.fractionOfDgemm(s) > 0 && Double.isFinite(report.fractionOfDgemm(s)), s.toString());
       assertTrue(Double.isFinite(s.loss()), s.toString());
       assertTrue(s.dgemmAfter() > 0 && Double.isFinite(s.dgemmAfter()), s.toString());
-      assertTrue(s.cpuShare() > 0, s.toString());
+      // The JVM's process CPU time advances in clock ticks (10 ms on Linux), and a Jacobian
+      // pass over these few rows is one Spark job of a few ms, so 0 is a correct reading.
+      assertTrue(s.cpuShare() >= 0 && Double.isFinite(s.cpuShare()), s.toString());
     }
     assertEquals(2000L, report.sizes().get(0).rows());
     assertEquals(4000L, report.sizes().get(1).rows());

@@ -112,6 +112,11 @@ class LocalClusterIT {
 
   /** java … org.apache.spark.deploy.SparkSubmit --master M … JAR SUBCOMMAND ARGS. */
   static List<String> sparkSubmitCommand(String master, String... appArgs) throws IOException {
+    return sparkSubmitClass(master, "org.varpro.cli.Main", appArgs);
+  }
+
+  /** java … org.apache.spark.deploy.SparkSubmit --master M --class MAIN … JAR ARGS. */
+  static List<String> sparkSubmitClass(String master, String mainClass, String... appArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
     cmd.addAll(moduleFlags);
@@ -119,7 +124,7 @@ class LocalClusterIT {
     cmd.add("-cp");
     cmd.add(sparkClasspath());
     cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(List.of("--master", master, "--class", "org.varpro.cli.Main",
+    cmd.addAll(List.of("--master", master, "--class", mainClass,
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
         "--conf", "spark.executorEnv.OPENBLAS_NUM_THREADS=1",

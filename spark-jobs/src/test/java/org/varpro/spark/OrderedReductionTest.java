@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
@@ -40,6 +41,30 @@ class OrderedReductionTest {
     assertEquals(expected.toString(), reduce(11, 64, 8));
     assertEquals(expected.toString(), reduce(11, 2, 3));
     assertEquals(expected.toString(), reduce(11, 1, 2));
+  }
+
+  /**
+   * foldPartitions: one runJob up to the driver limit, the keyed tree above it; either way the
+   * partials come back in partition order although later partitions finish first.
+   */
+  @Test
+  void foldPartitionsKeepsPartitionOrder() {
+    int partitions = 7;
+    List<Integer> idx = new ArrayList<>();
+    for (int j = 0; j < partitions; j++) {
+      idx.add(j);
+    }
+    JavaRDD<Integer> rdd = TestSpark.context().parallelize(idx, partitions);
+    OrderedReduction.PartitionFold<Integer, String> fold = (j, it) -> {
+      Thread.sleep(5L * (partitions - j));
+      StringBuilder sb = new StringBuilder();
+      it.forEachRemaining(v -> sb.append(v));
+      return j + ":" + sb;
+    };
+    List<String> direct = OrderedReduction.foldPartitions(rdd, fold, 64, 8, (a, b) -> a + "," + b);
+    assertEquals(List.of("0:0", "1:1", "2:2", "3:3", "4:4", "5:5", "6:6"), direct);
+    List<String> tree = OrderedReduction.foldPartitions(rdd, fold, 3, 3, (a, b) -> a + "," + b);
+    assertEquals(List.of("0:0,1:1,2:2", "3:3,4:4,5:5", "6:6"), tree);
   }
 
   @Test

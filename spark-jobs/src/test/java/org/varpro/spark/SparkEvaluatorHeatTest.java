@@ -46,6 +46,8 @@ class SparkEvaluatorHeatTest {
     theta0 = map.initialParams(model.seed());
     options = SolverConfig.parse(config);
     options.maxIterations = 20;
+    // Iteration cap only: heat.conf's 30 s budget stopped the Spark run early on a loaded machine.
+    options.timeBudgetSeconds = Double.POSITIVE_INFINITY;
     // The LM trajectory amplifies rounding differences (any change of the block layout, even
     // between two single-process runs, shows up as ~1e-11..5e-11 in the gradient norm after 20
     // iterations with heat.conf's tau = 1e-3); a larger initial damping keeps that amplification
@@ -211,5 +213,46 @@ class SparkEvaluatorHeatTest {
           + "max relative difference of θ %.2e%n", p, tree[1], tree[2],
           Histories.maxRelativeDifference(oneFold.theta(), spark.theta()));
     }
+  }
+
+  /**
+   * One partition (what job.partitions = auto gives the heat problem): partition 0's fold starts
+   * with the ridge rows as LocalEvaluator does and nothing is merged on the driver, so the Spark
+   * jobs' run is the single-process run bit for bit; and so is the local-mode shortcut that folds
+   * the one partition in the driver thread.
+   */
+  @Test
+  void onePartitionIsTheSingleProcessRunBitForBit() {
+    SolverOptions o = options.copy();
+    o.maxIterations = 8;
+    SolverResult local = new VarProSolver(o).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
+    for (boolean onDriver : new boolean[] {false, true}) {
+      SolverResult spark;
+      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 1).driverPasses(onDriver)) {
+        assertEquals(onDriver, ev.foldsOnDriver());
+        spark = new VarProSolver(o).solve(ev, theta0);
+        assertEquals(2L * 8 + 1 + rejections(spark), ev.passes(), "one pass per projection and Jacobian");
+      }
+      String what = onDriver ? "driver-thread folds" : "Spark jobs";
+      assertEquals(8, spark.iterations());
+      assertArrayEquals(local.theta(), spark.theta(), what + ": θ");
+      assertArrayEquals(local.c(), spark.c(), what + ": C");
+      for (int i = 0; i < spark.history().size(); i++) {
+        assertEquals(local.history().get(i).loss(), spark.history().get(i).loss(), 0.0, what);
+        assertEquals(local.history().get(i).gradientNorm(), spark.history().get(i).gradientNorm(), 0.0, what);
+      }
+    }
+    // Several partitions never take the shortcut.
+    try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 2)) {
+      assertEquals(false, ev.foldsOnDriver());
+    }
+  }
+
+  private static int rejections(SolverResult r) {
+    int n = 0;
+    for (var rec : r.history()) {
+      n += rec.rejections();
+    }
+    return n;
   }
 }

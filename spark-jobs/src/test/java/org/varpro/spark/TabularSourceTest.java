@@ -202,6 +202,22 @@ class TabularSourceTest {
 
   // ------------------------------------------------------------------ headers, weights, formats
 
+  /** No partition count: the row-count rule (one partition for 3 rows), not the 2 local cores. */
+  @Test
+  void defaultPartitionsFollowTheRowCount() throws IOException {
+    Path f = tmp.resolve("auto.csv");
+    Files.writeString(f, "a,y\n1,2\n2,3\n3,5\n");
+    TabularData d = TabularSource.csv(f.toString()).header(true).labelColumns("y").load(TestSpark.session());
+    try {
+      assertEquals(2, TestSpark.session().sparkContext().defaultParallelism());
+      assertEquals(AutoPartitions.forRows(3), d.training().getNumPartitions());
+      assertEquals(1, d.training().getNumPartitions());
+      assertEquals(3, d.trainingRows());
+    } finally {
+      d.unpersist();
+    }
+  }
+
   @Test
   void csvWithHeaderSeveralLabelsAndWeights() throws IOException {
     Path f = tmp.resolve("h.csv");

@@ -51,6 +51,21 @@ public interface FeatureMap extends Serializable {
     return g;
   }
 
+  /**
+   * The model's outputs u(x_i) = a_i(θ)·C for the block's rows (the separable model of DESIGN
+   * §2), rows×k column-major, k = c.length / n with C n×k column-major.
+   */
+  default double[] outputs(double[] theta, double[] c, RowBlock block) {
+    int n = numFeatures();
+    int k = c.length / n;
+    int r = block.rows;
+    double[] a = new double[r * n];
+    features(theta, block, a, 0);
+    double[] out = new double[r * k];
+    org.varpro.core.linalg.Lapack.gemm(false, false, r, k, n, 1.0, a, 0, r, c, 0, n, 0.0, out, 0, r);
+    return out;
+  }
+
   /** One line for logs and run summaries. */
   String describe();
 }

@@ -16,12 +16,17 @@ import org.varpro.core.stats.StatsKind;
  * Single-process passes with the arithmetic of the distributed ones: the rows come as P
  * "partitions" of blocks; a pass folds each partition's blocks in order into its own summary
  * ({@link #foldProjection}, {@link #foldJacobian}), reduces the partition summaries with the
- * merge tree of {@link #mergeTree} and merges what is left, in partition order, into a fresh
- * summary ({@link #mergeProjection}, {@link #mergeJacobian}). The Spark evaluator runs exactly
- * these functions (the folds on the executors, the tree levels on executors, the last merge on
- * the driver), so for the same partitions a single-process run reproduces a Spark run bit for
- * bit, whereas {@link LocalEvaluator} (one fold over all blocks) agrees with it only to rounding.
- * This is what a sweep task runs.
+ * merge tree of {@link #mergeTree} and merges what is left, in partition order, into the first
+ * ({@link #mergeInOrder}). The Spark evaluator runs exactly these functions (the folds on the
+ * executors, the tree levels on executors, the last merge on the driver), so for the same
+ * partitions a single-process run reproduces a Spark run bit for bit. With one partition the
+ * pass is {@link LocalEvaluator}'s (one fold over all blocks, the ridge rows first) bit for bit;
+ * with several it agrees with it to rounding. This is what a sweep task runs.
+ *
+ * <p><b>Ridge rows.</b> The √λ rows of the Jacobian pass enter exactly once, at the start of
+ * partition 0's fold (as {@link LocalEvaluator} starts with them), so the driver's last merge
+ * needs no fresh summary: with one partition it is no merge at all, which saves a TSQR merge of
+ * two (n+p+1)-column factors per iteration.
  */
 public final class PartitionedEvaluator implements Evaluator {
   /** Partition summaries merged by the last level directly, up to this many. */
@@ -121,7 +126,7 @@ public final class PartitionedEvaluator implements Evaluator {
     for (RowBlock[] p : partitions) {
       partials.add(foldProjection(map, theta, n, outputs, kind, List.of(p).iterator()));
     }
-    return mergeProjection(n, outputs, kind, mergeTree(partials, driverMergeLimit, fanout, ProjectionStats::merge));
+    return mergeInOrder(mergeTree(partials, driverMergeLimit, fanout, ProjectionStats::merge), ProjectionStats::merge);
   }
 
   @Override
@@ -136,7 +141,7 @@ public final class PartitionedEvaluator implements Evaluator {
         (s, b) -> s.addTranspose(map, theta, c, v, z, beta, b));
   }
 
-  /** As the Spark evaluator: each partition folded, the merge tree, then merged in order into an empty summary. */
+  /** As the Spark evaluator: each partition folded, the merge tree, then merged in order into the first. */
   private ReducedProductStats reducedProduct(ReducedProductStats empty,
       java.util.function.BiConsumer<ReducedProductStats, RowBlock> add) {
     List<ReducedProductStats> partials = new ArrayList<>(partitions.length);
@@ -147,11 +152,8 @@ public final class PartitionedEvaluator implements Evaluator {
       }
       partials.add(s);
     }
-    ReducedProductStats out = empty.emptyLike();
-    for (ReducedProductStats s : mergeTree(partials, driverMergeLimit, fanout, ReducedProductStats::merge)) {
-      out.merge(s);
-    }
-    return out;
+    return mergeInOrder(mergeTree(partials, driverMergeLimit, fanout, ReducedProductStats::merge),
+        ReducedProductStats::merge);
   }
 
   @Override
@@ -161,12 +163,11 @@ public final class PartitionedEvaluator implements Evaluator {
     int p = map.numParams();
     boolean subspaces = thetaPrevious != null;
     List<JacobianStats> partials = new ArrayList<>(partitions.length);
-    for (RowBlock[] part : partitions) {
+    for (int j = 0; j < partitions.length; j++) {
       partials.add(foldJacobian(map, theta, c, thetaPrevious, n, p, outputs, kind, golubPereyra, subspaces,
-          List.of(part).iterator()));
+          ridgeOf(j, lambda), List.of(partitions[j]).iterator()));
     }
-    return mergeJacobian(n, p, outputs, kind, golubPereyra, subspaces, lambda,
-        mergeTree(partials, driverMergeLimit, fanout, JacobianStats::merge));
+    return mergeInOrder(mergeTree(partials, driverMergeLimit, fanout, JacobianStats::merge), JacobianStats::merge);
   }
 
   /** Pass 1 over one partition: its blocks folded in order into a fresh summary. */
@@ -179,31 +180,33 @@ public final class PartitionedEvaluator implements Evaluator {
     return s;
   }
 
-  /** Pass 2 over one partition (no ridge rows: those enter once, in {@link #mergeJacobian}). */
+  /**
+   * Pass 2 over one partition: a fresh summary, the ridge rows √λ·I when {@code ridge > 0}
+   * ({@link #ridgeOf}: partition 0 only), then the blocks in order.
+   */
   public static JacobianStats foldJacobian(FeatureMap map, double[] theta, double[] c, double[] thetaPrevious,
-      int n, int p, int k, StatsKind kind, boolean golubPereyra, boolean subspaces, Iterator<RowBlock> blocks) {
-    JacobianStats s = new JacobianStats(n, p, k, kind, golubPereyra, subspaces);
+      int n, int p, int k, StatsKind kind, boolean golubPereyra, boolean subspaces, double ridge,
+      Iterator<RowBlock> blocks) {
+    JacobianStats s = new JacobianStats(n, p, k, kind, golubPereyra, subspaces).addRidge(ridge);
     while (blocks.hasNext()) {
       s.add(map, theta, c, thetaPrevious, blocks.next());
     }
     return s;
   }
 
-  /** The last merge: a fresh summary, then the partials in order. */
-  public static ProjectionStats mergeProjection(int n, int k, StatsKind kind, List<ProjectionStats> ordered) {
-    ProjectionStats out = new ProjectionStats(n, k, kind);
-    for (ProjectionStats s : ordered) {
-      out.merge(s);
-    }
-    return out;
+  /** The λ of partition {@code partition}'s ridge rows: λ for partition 0, 0 (none) for the others. */
+  public static double ridgeOf(int partition, double lambda) {
+    return partition == 0 ? lambda : 0;
   }
 
-  /** The last merge: a fresh summary with the √λ rows (exactly once), then the partials in order. */
-  public static JacobianStats mergeJacobian(int n, int p, int k, StatsKind kind, boolean golubPereyra,
-      boolean subspaces, double lambda, List<JacobianStats> ordered) {
-    JacobianStats out = new JacobianStats(n, p, k, kind, golubPereyra, subspaces).addRidge(lambda);
-    for (JacobianStats s : ordered) {
-      out.merge(s);
+  /** The last merge: the partials, in order, merged into the first. */
+  public static <T> T mergeInOrder(List<T> ordered, BinaryOperator<T> merge) {
+    if (ordered.isEmpty()) {
+      throw new IllegalArgumentException("no partial summaries to merge");
+    }
+    T out = ordered.get(0);
+    for (int i = 1; i < ordered.size(); i++) {
+      out = merge.apply(out, ordered.get(i));
     }
     return out;
   }

@@ -110,8 +110,9 @@ public final class JacobianStats implements Serializable {
 
   /**
    * Appends the Tikhonov rows [√λ·I_n | 0 | 0] to every output's summary: λ enters as rows of
-   * the augmented problem (DESIGN §2.3). Call exactly once per pass, on the driver's side of the
-   * reduction (a partial summary merged in must not carry them).
+   * the augmented problem (DESIGN §2.3). Call exactly once per pass, on the summary the others
+   * are merged into (the first partition's, before its rows); a summary merged in must not carry
+   * them.
    */
   public JacobianStats addRidge(double lambda) {
     if (ridge != 0) {

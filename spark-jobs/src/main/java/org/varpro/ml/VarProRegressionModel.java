@@ -1,0 +1,95 @@
+package org.varpro.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.varpro.core.model.FeatureMap;
+import org.varpro.spark.Standardization;
+
+/**
+ * A fitted {@link VarProRegressor}: u(x) = a(x; θ)·C on standardized features, mapped back to
+ * label units. {@link #transform} appends the prediction column (a number, or a Vector when the
+ * label was a Vector). Saved with {@code write().save(path)} and read back with
+ * {@link #load(String)} to any Hadoop path; carries the {@link TrainingSummary} of its fit.
+ */
+public final class VarProRegressionModel extends VarProModel<VarProRegressionModel>
+    implements VarProRegressorParams<VarProRegressionModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final Predictor predictor;
+
+  VarProRegressionModel(String uid, FittedModel fitted) {
+    super(uid, VarProParamSet.Kind.REGRESSION, fitted);
+    this.predictor = new Predictor(fitted.modelConfig().featureMap(fitted.inputs()), fitted.theta(), fitted.c(),
+        fitted.standardization(), fitted.outputs());
+  }
+
+  /** Predictions of one row of raw features, in label units (serializable, for the UDF). */
+  private record Predictor(FeatureMap map, double[] theta, double[] c, Standardization std, int outputs)
+      implements Serializable {
+    double[] predict(double[] raw) {
+      return std.rawLabels(FittedModel.outputs(map, theta, c, std, outputs, raw));
+    }
+  }
+
+  /** Label columns (outputs) per row. */
+  public int numOutputs() {
+    return fitted.outputs();
+  }
+
+  /** The prediction for one feature vector (one output). */
+  public double predict(Vector features) {
+    if (fitted.outputs() != 1) {
+      throw new IllegalStateException("the model has " + fitted.outputs() + " outputs; use predictVector");
+    }
+    return predictor.predict(features.toArray())[0];
+  }
+
+  /** The predictions (all outputs) for one feature vector. */
+  public Vector predictVector(Vector features) {
+    return Vectors.dense(predictor.predict(features.toArray()));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    InputRows.requireVector(schema, "featuresCol", getFeaturesCol());
+    return InputRows.append(schema, "predictionCol", getPredictionCol(),
+        fitted.vectorLabel() ? SQLDataTypes.VectorType() : DataTypes.DoubleType);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    Predictor p = predictor;
+    UserDefinedFunction f = fitted.vectorLabel()
+        ? udf((UDF1<Vector, Vector>) v -> Vectors.dense(p.predict(v.toArray())), SQLDataTypes.VectorType())
+        : udf((UDF1<Vector, Double>) v -> p.predict(v.toArray())[0], DataTypes.DoubleType);
+    return dataset.withColumn(getPredictionCol(), f.apply(col(getFeaturesCol())));
+  }
+
+  @Override
+  VarProRegressionModel withUid(String uid) {
+    return new VarProRegressionModel(uid, fitted);
+  }
+
+  public static MLReader<VarProRegressionModel> read() {
+    return StageIO.reader(VarProRegressionModel.class,
+        (String uid, JsonNode data) -> new VarProRegressionModel(uid, FittedModel.fromJson(data, "regression")), true);
+  }
+
+  public static VarProRegressionModel load(String path) {
+    return read().load(path);
+  }
+}

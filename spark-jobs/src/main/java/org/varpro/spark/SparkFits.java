@@ -1,0 +1,47 @@
+package org.varpro.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.varpro.core.classify.ClassifierListener;
+import org.varpro.core.classify.ClassifierOptions;
+import org.varpro.core.classify.ClassifierResult;
+import org.varpro.core.classify.ClassifierSolver;
+import org.varpro.core.classify.JvpPerceptron;
+import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.Evaluator;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverOptions;
+import org.varpro.core.solver.SolverResult;
+import org.varpro.core.solver.Validation;
+import org.varpro.core.solver.VarProSolver;
+
+/**
+ * The two fits on Spark, shared by {@code varpro train} and the ML estimators of
+ * {@code org.varpro.ml}: given the same rows in the same partitions and the same options, both
+ * front ends run exactly this code, so their results are identical.
+ */
+public final class SparkFits {
+  private SparkFits() {}
+
+  /**
+   * VarPro Levenberg-Marquardt (DESIGN §2) from θ0 (the map's seeded initial parameters,
+   * {@code map.initialParams(model.seed)}, unless {@code train} warm-starts from a saved model).
+   *
+   * @param validation the held-out score for {@code validationEvery > 0}, or null
+   */
+  public static SolverResult regression(Evaluator evaluator, double[] theta0, SolverOptions options,
+      SolverListener listener, Validation validation) {
+    return new VarProSolver(options, listener).solve(evaluator, theta0, options.validationEvery > 0 ? validation : null);
+  }
+
+  /**
+   * GNvpro classification (DESIGN §2.6) over the blocks (class-index targets, weights summing to
+   * 1 for the mean cross-entropy) on a {@link SparkClassifyEvaluator}, from the network's seeded
+   * initial parameters.
+   */
+  public static ClassifierResult classification(JavaRDD<RowBlock> blocks, JvpPerceptron network, int classes,
+      long seed, ClassifierOptions options, ClassifierListener listener) {
+    try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, network, classes)) {
+      return new ClassifierSolver(options, listener).solve(ev, network.initialParams(seed));
+    }
+  }
+}
