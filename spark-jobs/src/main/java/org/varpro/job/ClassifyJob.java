@@ -126,7 +126,7 @@ public final class ClassifyJob {
     summary.put("parameters", net.numParams());
     summary.put("model", net.describe());
     summary.putAll(Lapack.summaryFields());
-    summary.put("blas_executors", spark.executorBlas(job.partitions()));
+    summary.put("blas_executors", spark.executorBlas(blocks.getNumPartitions()));
     summary.put("spark_version", spark.spark.version());
     summary.put("spark_master", spark.master());
     summary.put("partitions", blocks.getNumPartitions());
