@@ -32,7 +32,8 @@ import org.varpro.core.stats.StatsKind;
  * blocks in each partition) a run is bit-for-bit reproducible. The folds and merges are the
  * functions of {@link PartitionedEvaluator}, so a single-process run over the same partitions
  * reproduces it bit for bit; against {@link LocalEvaluator} (one fold over all rows) the results
- * agree to rounding, and with one partition they are equal bit for bit.
+ * agree to rounding, and with one partition they are equal bit for bit to its two-pass run
+ * ({@link LocalEvaluator#withTwoPasses()}; by default it fuses the passes, see FusedStats).
  *
  * <p><b>Ridge rows.</b> As in {@link LocalEvaluator}, the Jacobian pass's √λ rows
  * ({@link JacobianStats#addRidge}) come first: partition 0's fold starts with them

@@ -80,6 +80,10 @@ public final class SweepJob {
     }
     String outputKey = o.output != null ? "--output" : "sweep.output";
     SweepFolder folder = SweepFolder.open(sweep.output(), o.restart, outputKey);
+    if (!folder.dir().atomicRename()) {
+      log.println("varpro: the file system of " + folder.dir() + " has no atomic rename: each file is written in "
+          + "place (an object appears whole when its upload completes)");
+    }
     SweepFolder.writeJson(folder.dir().child(SweepFolder.MARKER), SweepSummary.header(sweep, columns,
         configurations.size()));
 

@@ -25,7 +25,8 @@ import org.varpro.core.pde.Weights;
 
 class PdeConfigTest {
   static final Path CONF = Path.of(System.getProperty("user.dir")).resolve("../conf").normalize();
-  static final String[] EXAMPLES = {"heat.conf", "poisson.conf", "advection-diffusion.conf", "helmholtz.conf"};
+  static final String[] EXAMPLES = {"heat.conf", "poisson.conf", "poisson3d.conf", "advection-diffusion.conf",
+      "helmholtz.conf"};
 
   static Config example(String name) {
     return ConfigFactory.parseFile(CONF.resolve(name).toFile()).resolve();
@@ -137,7 +138,8 @@ class PdeConfigTest {
         }
       }
       assertTrue(problem.rowCount(RowGroup.INTERIOR) >= 900, name);
-      assertEquals(10201, problem.testPoints().count, name);
+      int perSide = example(name).getInt("points.test-grid");
+      assertEquals((int) Math.pow(perSide, problem.pde().dim()), problem.testPoints().count, name);
     }
   }
 

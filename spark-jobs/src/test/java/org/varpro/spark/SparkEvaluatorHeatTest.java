@@ -218,14 +218,16 @@ class SparkEvaluatorHeatTest {
   /**
    * One partition (what job.partitions = auto gives the heat problem): partition 0's fold starts
    * with the ridge rows as LocalEvaluator does and nothing is merged on the driver, so the Spark
-   * jobs' run is the single-process run bit for bit; and so is the local-mode shortcut that folds
-   * the one partition in the driver thread.
+   * jobs' run is the single-process two-pass run bit for bit, and so is the local-mode shortcut
+   * that folds the one partition in the driver thread (the single-process default, one fused pass
+   * per iteration, agrees to rounding).
    */
   @Test
   void onePartitionIsTheSingleProcessRunBitForBit() {
     SolverOptions o = options.copy();
     o.maxIterations = 8;
-    SolverResult local = new VarProSolver(o).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
+    SolverResult local = new VarProSolver(o).solve(
+        new LocalEvaluator(map, problem.trainingBlocks()).withTwoPasses(), theta0);
     for (boolean onDriver : new boolean[] {false, true}) {
       SolverResult spark;
       try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 1).driverPasses(onDriver)) {

@@ -282,9 +282,11 @@ class SweepJobTest {
     SweepJob.Options o = new SweepJob.Options();
     o.config = config;
     o.output = OtherSchemeFileSystem.uri(out);
-    o.log = new PrintWriter(new StringWriter(), true);
+    StringWriter log = new StringWriter();
+    o.log = new PrintWriter(log, true);
     SweepJob.Result r = SweepJob.run(o);
     assertEquals(2, r.ran());
+    assertTrue(log.toString().contains("has no atomic rename: each file is written in place"), log.toString());
     assertEquals(OtherSchemeFileSystem.SCHEME, r.folder().path().toUri().getScheme());
     try (Stream<Path> s = Files.walk(out)) {
       List<String> files = s.map(p -> out.relativize(p).toString()).filter(n -> !n.isEmpty()).sorted().toList();

@@ -52,6 +52,16 @@ public interface FeatureMap extends Serializable {
   }
 
   /**
+   * For each parameter θ_q the one feature it moves (∂a_l/∂θ_q = 0 for every other l), or null
+   * when some parameter moves several features. With such a map the Kaufman matrix
+   * D = Σ_l c_l ∂a_l/∂θ is B·diag(c_{f(q)}) with B = Σ_l ∂a_l/∂θ independent of C, which lets one
+   * pass serve both projection and Jacobian statistics (org.varpro.core.stats.FusedStats).
+   */
+  default int[] parameterFeatures() {
+    return null;
+  }
+
+  /**
    * The model's outputs u(x_i) = a_i(θ)·C for the block's rows (the separable model of DESIGN
    * §2), rows×k column-major, k = c.length / n with C n×k column-major.
    */

@@ -147,6 +147,34 @@ public final class Perceptron implements FeatureMap {
     return numParams;
   }
 
+  /**
+   * With one hidden layer, W[a, b] and b[a] move hidden feature a only (the constant feature has
+   * no parameter); deeper networks share every first-layer parameter among all features.
+   */
+  @Override
+  public int[] parameterFeatures() {
+    if (layers() != 1) {
+      return null;
+    }
+    int out = widths[1];
+    int[] pf = new int[numParams];
+    Arrays.fill(pf, -1);
+    for (int a = 0; a < out; a++) {
+      for (int b = 0; b < widths[0]; b++) {
+        pf[weightOffset[0] + a + b * out] = a;
+      }
+      if (bias) {
+        pf[biasOffset[0] + a] = a;
+      }
+    }
+    for (int f : pf) {
+      if (f < 0) {
+        throw new IllegalStateException("a parameter of " + describe() + " is neither a weight nor a bias");
+      }
+    }
+    return pf;
+  }
+
   @Override
   public boolean supports(Channels channels) {
     return channels.inputDim() == inputDim();

@@ -39,6 +39,16 @@ public interface Evaluator {
   ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z, double beta);
 
   /**
+   * The solver's plan, told before its first pass: {@code true} when it will ask for Kaufman QR
+   * Jacobian statistics (no Golub-Pereyra sums, no subspace factor) at each accepted trial point
+   * right after that point's projection pass. An evaluator may then fold the Jacobian's
+   * ingredients into every QR projection pass and answer the Jacobian request from it
+   * ({@link org.varpro.core.stats.FusedStats}). A pure function of the solver's options, so a
+   * resumed run makes the same passes as the uninterrupted one. Ignored by default.
+   */
+  default void planJacobianAtAcceptedTrials(boolean plan) {}
+
+  /**
    * Whether {@link #redraw} can draw fresh rows (PDE collocation points regenerated from the
    * problem's seed and a round number). Fixed data sets cannot.
    */

@@ -55,6 +55,11 @@ public abstract class ForwardingEvaluator implements Evaluator {
   }
 
   @Override
+  public void planJacobianAtAcceptedTrials(boolean plan) {
+    inner.planJacobianAtAcceptedTrials(plan);
+  }
+
+  @Override
   public boolean canRedraw() {
     return inner.canRedraw();
   }

@@ -1,19 +1,37 @@
 package org.varpro.core.solver;
 
+import java.util.Arrays;
 import java.util.function.IntFunction;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.stats.FusedStats;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
 import org.varpro.core.stats.ReducedProductStats;
 import org.varpro.core.stats.StatsKind;
 
-/** Single-process passes: the blocks folded one after another, in a fixed order. */
+/**
+ * Single-process passes: the blocks folded one after another, in a fixed order.
+ *
+ * <p>For a map whose parameters each move one feature (one hidden layer), when the solver plans
+ * Kaufman QR Jacobians at its accepted trial points ({@link #planJacobianAtAcceptedTrials}),
+ * every QR projection pass also carries the Jacobian's ingredients ({@link FusedStats}) and the
+ * Jacobian request at the same θ is answered from it: one pass per iteration instead of two.
+ */
 public final class LocalEvaluator implements Evaluator {
   private final FeatureMap map;
   private final RowBlock[] blocks;
   private final int outputs;
   private final long rows;
+  /** Every parameter moves one feature ({@link FeatureMap#parameterFeatures()}). */
+  private final boolean separable;
+  /** Projections fold the Jacobian ingredients too (the solver's plan, on a separable map). */
+  private boolean fuse;
+  /** Cleared by {@link #withTwoPasses()}. */
+  private boolean fusionAllowed = true;
+  /** The last fused pass and its θ. */
+  private FusedStats fused;
+  private double[] fusedTheta;
   /** Round r → the rows of round r, or null when the rows are fixed. */
   private IntFunction<RowBlock[]> rounds;
 
@@ -37,6 +55,7 @@ public final class LocalEvaluator implements Evaluator {
       r += b.rows;
     }
     this.rows = r;
+    this.separable = map.parameterFeatures() != null;
   }
 
   /**
@@ -47,6 +66,23 @@ public final class LocalEvaluator implements Evaluator {
     LocalEvaluator e = new LocalEvaluator(map, rounds.apply(0));
     e.rounds = rounds;
     return e;
+  }
+
+  @Override
+  public void planJacobianAtAcceptedTrials(boolean plan) {
+    fuse = plan && separable && fusionAllowed;
+    fused = null;
+  }
+
+  /**
+   * This evaluator, always making the two separate passes (what the Spark evaluator does): with
+   * one partition, a Spark run then equals this run bit for bit. Fused passes agree to rounding.
+   */
+  public LocalEvaluator withTwoPasses() {
+    fusionAllowed = false;
+    fuse = false;
+    fused = null;
+    return this;
   }
 
   @Override
@@ -61,6 +97,8 @@ public final class LocalEvaluator implements Evaluator {
     }
     LocalEvaluator e = new LocalEvaluator(map, rounds.apply(round));
     e.rounds = rounds;
+    e.fuse = fuse;
+    e.fusionAllowed = fusionAllowed;
     return e;
   }
 
@@ -90,6 +128,15 @@ public final class LocalEvaluator implements Evaluator {
 
   @Override
   public ProjectionStats project(double[] theta, StatsKind kind) {
+    if (fuse && kind == StatsKind.QR) {
+      FusedStats f = new FusedStats(map, outputs);
+      for (RowBlock b : blocks) {
+        f.add(map, theta, b);
+      }
+      fused = f;
+      fusedTheta = theta.clone();
+      return f.projection();
+    }
     ProjectionStats s = new ProjectionStats(map.numFeatures(), outputs, kind);
     for (RowBlock b : blocks) {
       s.add(map, theta, b);
@@ -100,6 +147,12 @@ public final class LocalEvaluator implements Evaluator {
   @Override
   public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
       StatsKind kind, boolean golubPereyra) {
+    if (fused != null && kind == StatsKind.QR && !golubPereyra && thetaPrevious == null
+        && Arrays.equals(theta, fusedTheta)) {
+      JacobianStats s = fused.jacobian(c, lambda);
+      fused = null;
+      return s;
+    }
     JacobianStats s = new JacobianStats(map.numFeatures(), map.numParams(), outputs, kind,
         golubPereyra, thetaPrevious != null).addRidge(lambda);
     for (RowBlock b : blocks) {

@@ -76,6 +76,8 @@ public final class VarProSolver {
     StatsKind pass2 = method.statistics();
     StatsKind pass1 = options.statistics;
     boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
+    evaluator.planJacobianAtAcceptedTrials(method != StepMethod.MATRIX_FREE && pass1 == StatsKind.QR
+        && pass2 == StatsKind.QR && !gp && !options.principalAngles);
 
     boolean validating = validation != null && options.validationEvery > 0;
     double lambda = from == null ? options.lambda : from.lambda();

@@ -13,7 +13,7 @@ public interface AugmentedStats extends Serializable {
   /** Rows folded in so far. */
   long count();
 
-  /** Folds in a block (rows × cols, column-major); the array may be overwritten. */
+  /** Folds in a block (rows × cols, column-major); the summary takes the array over (it may keep and overwrite it). */
   void addRows(double[] block, int rows);
 
   /** Folds in another summary of the same kind and width; returns this. */

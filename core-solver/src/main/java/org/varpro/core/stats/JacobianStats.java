@@ -37,6 +37,29 @@ public final class JacobianStats implements Serializable {
     this.subspace = subspaces ? new QrStats(2 * features) : null;
   }
 
+  private JacobianStats(int features, int params, AugmentedStats[] perOutput) {
+    this.features = features;
+    this.params = params;
+    this.outputs = perOutput.length;
+    this.perOutput = perOutput;
+    this.golubPereyraE = null;
+    this.subspace = null;
+  }
+
+  /**
+   * Kaufman statistics given as one summary of [W½A | W½D_j | W½y_j] per output (e.g. factors
+   * from {@link FusedStats}); no Golub-Pereyra sums, no subspace factor, no ridge rows yet.
+   */
+  public static JacobianStats ofFactors(int features, int params, AugmentedStats[] perOutput) {
+    for (AugmentedStats a : perOutput) {
+      if (a.cols() != features + params + 1) {
+        throw new IllegalArgumentException("a Jacobian summary has " + (features + params + 1) + " columns, got "
+            + a.cols());
+      }
+    }
+    return new JacobianStats(features, params, perOutput.clone());
+  }
+
   /**
    * Folds one block.
    *

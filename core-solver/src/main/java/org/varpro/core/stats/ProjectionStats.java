@@ -16,10 +16,23 @@ public final class ProjectionStats implements Serializable {
   public final AugmentedStats stats;
 
   public ProjectionStats(int features, int outputs, StatsKind kind) {
+    // Raw rows are only useful for the Jacobian pass; the projection keeps a factor instead.
+    this(features, outputs, (kind == StatsKind.ROWS ? StatsKind.QR : kind).empty(features + outputs));
+  }
+
+  private ProjectionStats(int features, int outputs, AugmentedStats stats) {
     this.features = features;
     this.outputs = outputs;
-    // Raw rows are only useful for the Jacobian pass; the projection keeps a factor instead.
-    this.stats = (kind == StatsKind.ROWS ? StatsKind.QR : kind).empty(features + outputs);
+    this.stats = stats;
+  }
+
+  /** The summary of [W½A | W½Y] given as a summary of n + k columns (e.g. a factor). */
+  public static ProjectionStats ofFactor(int features, int outputs, AugmentedStats stats) {
+    if (stats.cols() != features + outputs) {
+      throw new IllegalArgumentException("a projection summary has " + (features + outputs) + " columns, got "
+          + stats.cols());
+    }
+    return new ProjectionStats(features, outputs, stats);
   }
 
   /** Folds one block at parameters θ. */
