@@ -14,7 +14,8 @@
 # application's own jar is fetched from the driver. So the script makes a scratch SPARK_HOME
 # under the cluster folder whose jars/ holds symlinks to the jars of
 # spark-jobs/target/classpath.txt (Spark, its dependencies, dev.ludovic.netlib, …; not the
-# project's own modules, which come in the application jar as on a real cluster), and runs
+# project's own modules nor the bundled OpenBLAS, which come in the application jar as on a
+# real cluster), and runs
 # the Master and the Worker with that SPARK_HOME and the same class path. The Java 17 module
 # flags (submit/jvm-module-flags.txt) are on the daemons' command lines; executors get them
 # from the driver (SparkContext adds Spark's module options to spark.executor.extraJavaOptions,
@@ -126,9 +127,9 @@ make_spark_home() {
   local jar count=0
   while IFS= read -r jar; do
     [[ -z "${jar}" ]] && continue
-    # The project's own modules (core-solver) are in the application's shaded jar, as on a
-    # real cluster; a Spark home never has them.
-    [[ "${jar}" == "${ROOT}/"* || "$(basename "${jar}")" == core-solver-* ]] && continue
+    # The project's own modules (core-solver) and the bundled OpenBLAS (org.bytedeco) are in
+    # the application's shaded jar, as on a real cluster; a Spark home never has them.
+    [[ "${jar}" == "${ROOT}/"* || "$(basename "${jar}")" == core-solver-* || "${jar}" == */org/bytedeco/* ]] && continue
     [[ -f "${jar}" ]] || die "class path jar missing: ${jar} (run mvn -B -DskipTests package)"
     # Distinct link names: two artifacts may share a file name.
     ln -s "${jar}" "${SPARK_HOME_DIR}/jars/$(printf '%03d' "${count}")-$(basename "${jar}")"

@@ -25,8 +25,8 @@
 #                        (YARN, Kubernetes): refer to them by their base name
 #   --dry-run            print the command instead of running it
 #
-# The shaded jar (Spark, Scala and netlib excluded: the cluster provides them) is built when
-# missing (mvn -B -q -DskipTests package).
+# The shaded jar (Spark, Scala and netlib excluded: the cluster provides them; native OpenBLAS
+# included, extracted by each executor) is built when missing (mvn -B -q -DskipTests package).
 #
 # Which spark-submit: $SPARK_SUBMIT, else $SPARK_HOME/bin/spark-submit, else spark-submit on
 # PATH, else Spark's submit entry point (org.apache.spark.deploy.SparkSubmit) run with java and
@@ -46,6 +46,8 @@
 #                           tasks already use every core, so 1 avoids oversubscription (and
 #                           the same thread count everywhere makes runs bit-for-bit
 #                           reproducible across deployments with the same partitioning) [1]
+#   VARPRO_BLAS             bundled, system or java (README "Native BLAS"); the driver passes
+#                           its choice to the executors (spark.executorEnv.VARPRO_BLAS) [bundled]
 #   VARPRO_LOCAL_IP         bind the driver and executors to this address
 #                           (spark.driver.host, spark.driver.bindAddress,
 #                           spark.executorEnv.SPARK_LOCAL_IP); set automatically to 127.0.0.1
@@ -221,9 +223,9 @@ else
     read -r -a more <<< "${VARPRO_JAVA_OPTS}"
     DRIVER_OPTS+=("${more[@]}")
   fi
-  # Spark's class path without the project's own modules (core-solver): those come from the
-  # application jar, as with a real Spark installation.
-  SPARK_CP="$(tr ':' '\n' < "${CLASSPATH_FILE}" | grep -v -e "^${ROOT}/" -e '/core-solver-[^/]*$' | paste -sd: -)"
+  # Spark's class path without the project's own modules (core-solver) and the bundled OpenBLAS
+  # (org.bytedeco): those come from the application jar, as with a real Spark installation.
+  SPARK_CP="$(tr ':' '\n' < "${CLASSPATH_FILE}" | grep -v -e "^${ROOT}/" -e '/core-solver-[^/]*$' -e '/org/bytedeco/' | paste -sd: -)"
   CMD=("${JAVA}" "${DRIVER_OPTS[@]}" -cp "${SPARK_CP}" org.apache.spark.deploy.SparkSubmit)
 fi
 

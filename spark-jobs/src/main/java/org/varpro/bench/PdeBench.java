@@ -159,7 +159,7 @@ public final class PdeBench {
     summary.put("effective_rank", vp.effectiveRank());
     summary.put("residuals", vpErrors.asMap());
     summary.put("test_points", vpErrors.solution().points());
-    summary.put("blas", Lapack.describe());
+    summary.putAll(Lapack.summaryFields());
     summary.put("feature_map", map.describe());
     summary.put("error_trace", errorTrace);
     List<TimeToTarget.Point> crossings = TimeToTarget.crossings(trace, options.targets);

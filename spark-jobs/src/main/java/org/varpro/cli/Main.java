@@ -1,5 +1,6 @@
 package org.varpro.cli;
 
+import org.varpro.core.linalg.BlasLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        try {
+            BlasLoader.requestedMode(); // VARPRO_BLAS / -Dvarpro.blas: a bad value is exit 2
+        } catch (IllegalArgumentException e) {
+            System.err.println("varpro: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

@@ -125,7 +125,8 @@ public final class ClassifyJob {
     summary.put("wall_seconds", (System.nanoTime() - start) * 1e-9);
     summary.put("parameters", net.numParams());
     summary.put("model", net.describe());
-    summary.put("blas", Lapack.describe());
+    summary.putAll(Lapack.summaryFields());
+    summary.put("blas_executors", spark.executorBlas(blocks.getNumPartitions()));
     summary.put("spark_version", spark.spark.version());
     summary.put("spark_master", spark.master());
     summary.put("partitions", blocks.getNumPartitions());

@@ -1,9 +1,15 @@
 package org.varpro.job;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.varpro.core.linalg.Lapack;
 import org.varpro.spark.SparkSessions;
 
 /**
@@ -46,8 +52,47 @@ public final class SparkHandle implements AutoCloseable {
           + spark.sparkContext().master() + "), not " + master);
     }
     log.println("varpro: " + SparkSessions.describe(spark));
+    if (!h.master().startsWith("local")) {
+      // Executors load (extract) their BLAS now and say which in their logs; the driver says it too.
+      log.println("varpro: BLAS on the executors: " + String.join(" | ", h.executorBlas(h.sc.defaultParallelism())));
+    }
     log.flush();
     return h;
+  }
+
+  /**
+   * The BLAS/LAPACK implementations the executors load, with their files (distinct, sorted), from
+   * {@code tasks} small tasks. Each executor also writes its one to its own log (stderr), once.
+   */
+  public List<String> executorBlas(int tasks) {
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, tasks); i++) {
+      ids.add(i);
+    }
+    sc.setJobDescription("BLAS in use on the executors");
+    try {
+      return new ArrayList<>(new TreeSet<>(sc.parallelize(ids, ids.size()).map(i -> ExecutorBlasLog.describe())
+          .distinct().collect()));
+    } finally {
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** Runs on the executors: {@link Lapack#describe()}, logged once per executor JVM. */
+  static final class ExecutorBlasLog {
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+    private ExecutorBlasLog() {}
+
+    static String describe() {
+      String d = Lapack.describe();
+      SparkEnv env = SparkEnv.get();
+      boolean executorJvm = env != null && !"driver".equals(env.executorId());
+      if (executorJvm && LOGGED.compareAndSet(false, true)) {
+        System.err.println("varpro: executor " + env.executorId() + ": " + d);
+      }
+      return d;
+    }
   }
 
   /**

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.config.SolverConfig;
@@ -282,8 +280,8 @@ public final class TrainJob {
       summary.put("rows", setup.evaluator().rows());
       summary.put("outputs", setup.evaluator().outputs());
       summary.put("model", map.describe());
-      summary.put("blas", result.blas());
-      summary.put("blas_executors", executorBlas(spark.sc, setup.partitions()));
+      summary.putAll(Lapack.summaryFields());
+      summary.put("blas_executors", spark.executorBlas(setup.partitions()));
       summary.put("spark_version", spark.spark.version());
       summary.put("spark_master", spark.master());
       summary.put("partitions", setup.partitions());
@@ -335,21 +333,6 @@ public final class TrainJob {
     List<String> files = new ArrayList<>(List.of("model.json", "history.csv", "summary.json"));
     files.addAll(plots);
     return files;
-  }
-
-  /** The BLAS/LAPACK implementations the executors load (distinct, sorted). */
-  public static List<String> executorBlas(JavaSparkContext sc, int tasks) {
-    List<Integer> ids = new ArrayList<>();
-    for (int i = 0; i < Math.max(1, tasks); i++) {
-      ids.add(i);
-    }
-    sc.setJobDescription("BLAS in use on the executors");
-    try {
-      return new ArrayList<>(new TreeSet<>(sc.parallelize(ids, ids.size()).map(i -> Lapack.describe())
-          .distinct().collect()));
-    } finally {
-      sc.setJobDescription(null);
-    }
   }
 
   /** "iter 12  loss 1.234567e-06  |g| …": one line per iteration. */

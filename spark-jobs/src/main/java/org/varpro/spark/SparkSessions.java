@@ -7,6 +7,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.varpro.core.linalg.BlasLoader;
 import org.varpro.core.linalg.Lapack;
 
 /**
@@ -22,6 +23,8 @@ import org.varpro.core.linalg.Lapack;
  *       local master without a configured value, twice the local threads (the varpro jobs shuffle
  *       only small per-partition summaries; Spark's default of 200 tasks is pure overhead
  *       locally);</li>
+ *   <li>{@code spark.executorEnv.VARPRO_BLAS}: when not configured, the driver's BLAS choice
+ *       ({@link BlasLoader#requestedMode()}), so executors load the same kind of library;</li>
  *   <li>any other setting through {@link Builder#config}.</li>
  * </ul>
  * The session's Spark version, master and the BLAS/LAPACK implementation in use
@@ -30,6 +33,7 @@ import org.varpro.core.linalg.Lapack;
 public final class SparkSessions {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
   public static final String DEFAULT_MASTER = "local[*]";
+  static final String EXECUTOR_BLAS_ENV = "spark.executorEnv." + BlasLoader.MODE_ENV;
 
   private SparkSessions() {}
 
@@ -102,6 +106,10 @@ public final class SparkSessions {
       }
       if (ui != null) {
         conf.set("spark.ui.enabled", Boolean.toString(ui));
+      }
+      // Executors make the driver's BLAS choice (bundled, system, java) unless told otherwise.
+      if (!conf.contains(EXECUTOR_BLAS_ENV)) {
+        conf.set(EXECUTOR_BLAS_ENV, BlasLoader.requestedMode().label());
       }
       if (shufflePartitions != null) {
         conf.set("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));

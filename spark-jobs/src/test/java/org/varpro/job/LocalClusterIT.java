@@ -161,13 +161,14 @@ class LocalClusterIT {
   }
 
   /**
-   * Spark's class path: target/classpath.txt without the project's own modules (core-solver),
-   * which the application's shaded jar brings, as with a real Spark installation.
+   * Spark's class path: target/classpath.txt without the project's own modules (core-solver)
+   * and the bundled OpenBLAS (org.bytedeco), which the application's shaded jar brings, as with
+   * a real Spark installation.
    */
   static String sparkClasspath() throws IOException {
     String prefix = root.toString() + "/";
     return Arrays.stream(Files.readString(classpathFile).strip().split(":"))
-        .filter(e -> !e.isEmpty() && !e.startsWith(prefix)
+        .filter(e -> !e.isEmpty() && !e.startsWith(prefix) && !e.contains("/org/bytedeco/")
             && !Path.of(e).getFileName().toString().startsWith("core-solver-"))
         .collect(java.util.stream.Collectors.joining(":"));
   }
@@ -177,6 +178,7 @@ class LocalClusterIT {
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.put("OPENBLAS_NUM_THREADS", "1");
     env.put("OMP_NUM_THREADS", "1");
+    env.put("VARPRO_BLAS", "bundled"); // the default, whatever the caller's environment says
     return env;
   }
 
@@ -254,6 +256,22 @@ class LocalClusterIT {
       }
       assertTrue(finishedTasks >= 4 * 3, "executor tasks finished: " + finishedTasks + " in " + executorLogs);
       assertSameModel(localRun, clusterRun, "cluster and local mode");
+
+      // The executors ran on the OpenBLAS bundled in the shaded jar (Spark's class path here has
+      // no OpenBLAS jar), extracted on the executor, and said so in their logs.
+      JsonNode executorBlas = cs.get("blas_executors");
+      System.out.println("LocalClusterIT: BLAS on the executors: " + executorBlas);
+      assertTrue(executorBlas.size() >= 1, "no executor BLAS in summary.json");
+      for (JsonNode b : executorBlas) {
+        assertTrue(b.asText().startsWith("BLAS=JNIBLAS LAPACK=JNILAPACK from bundled OpenBLAS"),
+            "executor BLAS: " + b.asText());
+      }
+      long blasLines = 0;
+      for (Path log : executorLogs) {
+        blasLines += Files.readString(log).lines()
+            .filter(x -> x.startsWith("varpro: executor ") && x.contains("JNIBLAS LAPACK=JNILAPACK from bundled")).count();
+      }
+      assertTrue(blasLines >= 1, "no executor log says which BLAS it loaded: " + executorLogs);
 
       // The same run on the cluster, its executor killed in the middle.
       Path faultedRun = tmp.resolve("runs/faulted");

@@ -2,27 +2,54 @@ package org.varpro.core.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.netlib.util.intW;
 
 /**
  * The one place that talks to netlib BLAS/LAPACK. Matrices are column-major {@code double[]}
- * with an explicit leading dimension, as LAPACK wants them.
+ * with an explicit leading dimension, as LAPACK wants them. Loading this class chooses the
+ * native library first ({@link BlasLoader}), so every JVM that computes (launcher, tests, Spark
+ * executors) gets the same choice before netlib's first use.
  */
 public final class Lapack {
-  public static final BLAS BLAS_ = BLAS.getInstance();
-  public static final LAPACK LAPACK_ = LAPACK.getInstance();
+  private static final BlasLoader.Loaded LOADED = BlasLoader.load();
+  public static final BLAS BLAS_ = LOADED.blas();
+  public static final LAPACK LAPACK_ = LOADED.lapack();
 
   private Lapack() {}
 
-  /** Which implementations were loaded, e.g. "BLAS=JNIBLAS LAPACK=JNILAPACK". */
+  /**
+   * Which implementations were loaded and from where, e.g. "BLAS=JNIBLAS LAPACK=JNILAPACK from
+   * bundled OpenBLAS 0.3.31-1.5.13 (/home/u/.cache/varpro/…/libopenblas.so.0)".
+   */
   public static String describe() {
-    return "BLAS=" + BLAS_.getClass().getSimpleName() + " LAPACK=" + LAPACK_.getClass().getSimpleName();
+    return LOADED.describe();
+  }
+
+  /** Where BLAS/LAPACK come from: bundled, system, java or netlib-properties. */
+  public static String source() {
+    return LOADED.source();
+  }
+
+  /** The native files BLAS and LAPACK run from (empty for pure Java). */
+  public static List<String> libraryFiles() {
+    return LOADED.files();
+  }
+
+  /** The summary.json fields: blas (as {@link #describe()}), blas_source, blas_library. */
+  public static Map<String, Object> summaryFields() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("blas", describe());
+    m.put("blas_source", source());
+    m.put("blas_library", libraryFiles());
+    return m;
   }
 
   /** True when BLAS runs through JNI (OpenBLAS or another native library). */
   public static boolean isNative() {
-    return BLAS_.getClass().getSimpleName().startsWith("JNI")
-        || BLAS_.getClass().getSimpleName().startsWith("Native");
+    return LOADED.isNative();
   }
 
   static void check(intW info, String routine) {
