@@ -146,6 +146,14 @@ public final class BlasLoader {
   private static String select(List<String> notes) {
     for (String p : NETLIB_PROPERTIES) {
       if (System.getProperty(p) != null) {
+        // A copy of the bundled folder (e.g. this loader's choice passed on to a child JVM):
+        // its libgfortran needs the libquadmath beside it, which the dynamic linker does not
+        // look for there.
+        for (String path : new String[] {System.getProperty(BLAS_PATH), System.getProperty(LAPACK_PATH)}) {
+          if (path != null) {
+            BundledOpenBlas.preloadBeside(Path.of(path), notes);
+          }
+        }
         return "netlib-properties";
       }
     }

@@ -153,6 +153,27 @@ final class BundledOpenBlas {
     }
   }
 
+  /**
+   * When {@code library} is an extracted {@link #LIBRARY} with its run time beside it, loads that
+   * run time first (as {@link #install()} does); anything else is left to the dynamic linker.
+   */
+  static void preloadBeside(Path library, List<String> notes) {
+    Path dir = library.toAbsolutePath().getParent();
+    if (dir == null || !library.getFileName().toString().equals(LIBRARY)) {
+      return;
+    }
+    for (String f : PRELOAD) {
+      Path p = dir.resolve(f);
+      if (!f.equals(LIBRARY) && Files.isRegularFile(p)) {
+        try {
+          load(p);
+        } catch (UnsatisfiedLinkError e) {
+          notes.add("cannot load " + p + " (" + e.getMessage() + ")");
+        }
+      }
+    }
+  }
+
   private static void load(Path library) {
     try {
       System.load(library.toString());
