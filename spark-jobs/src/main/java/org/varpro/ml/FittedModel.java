@@ -37,10 +37,23 @@ record FittedModel(String kind, int inputs, int outputs, boolean vectorLabel, St
     return ModelConfig.parse(ConfigFactory.parseString(config), null);
   }
 
-  /** The model's outputs a(x)·C for one row of raw features, in model units (before un-standardizing labels). */
-  static double[] outputs(FeatureMap map, double[] theta, double[] c, Standardization std, int k, double[] raw) {
-    double[] x = std.features(raw);
-    return map.outputs(theta, c, RowBlock.regression(1, x.length, k, x, new double[k]));
+  /** What a UDF needs to evaluate this model on one row (serializable, no configuration text). */
+  RowOutputs rowOutputs(FeatureMap map) {
+    return new RowOutputs(map, theta, c, standardization, outputs);
+  }
+
+  /** The model a(x; θ)·C on one row of raw features (standardized first). */
+  record RowOutputs(FeatureMap map, double[] theta, double[] c, Standardization std, int k) implements Serializable {
+    /** The outputs in model units (logits for a classifier, standardized labels for a regressor). */
+    double[] of(double[] raw) {
+      double[] x = std.features(raw);
+      return map.outputs(theta, c, RowBlock.regression(1, x.length, k, x, new double[k]));
+    }
+
+    /** The outputs mapped back to label units. */
+    double[] labels(double[] raw) {
+      return std.rawLabels(of(raw));
+    }
   }
 
   Map<String, Object> toMap() {

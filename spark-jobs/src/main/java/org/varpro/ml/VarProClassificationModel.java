@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Serializable;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -15,8 +14,6 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.varpro.core.classify.Softmax;
-import org.varpro.core.model.FeatureMap;
-import org.varpro.spark.Standardization;
 
 /**
  * A fitted {@link VarProClassifier}: logits a(x; θ)·C on standardized features, their softmax
@@ -28,19 +25,20 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
     implements VarProClassifierParams<VarProClassificationModel> {
   private static final long serialVersionUID = 1L;
 
-  private final Logits logits;
+  private final FittedModel.RowOutputs rows;
 
   VarProClassificationModel(String uid, FittedModel fitted) {
     super(uid, VarProParamSet.Kind.CLASSIFICATION, fitted);
-    this.logits = new Logits(fitted.modelConfig().classifierNetwork(fitted.inputs()), fitted.theta(), fitted.c(),
-        fitted.standardization(), fitted.outputs());
+    this.rows = fitted.rowOutputs(fitted.modelConfig().classifierNetwork(fitted.inputs()));
   }
 
-  /** Logits of one row of raw features (serializable, for the UDFs). */
-  private record Logits(FeatureMap map, double[] theta, double[] c, Standardization std, int classes)
-      implements Serializable {
-    Vector raw(Vector features) {
-      return Vectors.dense(FittedModel.outputs(map, theta, c, std, classes, features.toArray()));
+  /** The columns derived from the logits (static, so the UDFs capture nothing). */
+  private static final class Logits {
+    private Logits() {
+    }
+
+    static Vector raw(FittedModel.RowOutputs rows, Vector features) {
+      return Vectors.dense(rows.of(features.toArray()));
     }
 
     static Vector probabilities(Vector raw) {
@@ -62,12 +60,12 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
 
   /** The logits a(x)·C of one feature vector. */
   public Vector predictRaw(Vector features) {
-    return logits.raw(features);
+    return Logits.raw(rows, features);
   }
 
   /** The class probabilities of one feature vector. */
   public Vector predictProbability(Vector features) {
-    return Logits.probabilities(logits.raw(features));
+    return Logits.probabilities(Logits.raw(rows, features));
   }
 
   /** The most probable class of one feature vector. */
@@ -83,9 +81,9 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Logits l = logits;
+    FittedModel.RowOutputs r = rows;
     Dataset<Row> out = dataset.withColumn(getRawPredictionCol(),
-        udf((UDF1<Vector, Vector>) l::raw, SQLDataTypes.VectorType()).apply(col(getFeaturesCol())));
+        udf((UDF1<Vector, Vector>) v -> Logits.raw(r, v), SQLDataTypes.VectorType()).apply(col(getFeaturesCol())));
     out = out.withColumn(getProbabilityCol(),
         udf((UDF1<Vector, Vector>) Logits::probabilities, SQLDataTypes.VectorType()).apply(col(getRawPredictionCol())));
     return out.withColumn(getPredictionCol(),

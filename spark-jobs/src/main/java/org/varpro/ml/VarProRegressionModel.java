@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Serializable;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -15,8 +14,6 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.varpro.core.model.FeatureMap;
-import org.varpro.spark.Standardization;
 
 /**
  * A fitted {@link VarProRegressor}: u(x) = a(x; θ)·C on standardized features, mapped back to
@@ -28,20 +25,11 @@ public final class VarProRegressionModel extends VarProModel<VarProRegressionMod
     implements VarProRegressorParams<VarProRegressionModel> {
   private static final long serialVersionUID = 1L;
 
-  private final Predictor predictor;
+  private final FittedModel.RowOutputs rows;
 
   VarProRegressionModel(String uid, FittedModel fitted) {
     super(uid, VarProParamSet.Kind.REGRESSION, fitted);
-    this.predictor = new Predictor(fitted.modelConfig().featureMap(fitted.inputs()), fitted.theta(), fitted.c(),
-        fitted.standardization(), fitted.outputs());
-  }
-
-  /** Predictions of one row of raw features, in label units (serializable, for the UDF). */
-  private record Predictor(FeatureMap map, double[] theta, double[] c, Standardization std, int outputs)
-      implements Serializable {
-    double[] predict(double[] raw) {
-      return std.rawLabels(FittedModel.outputs(map, theta, c, std, outputs, raw));
-    }
+    this.rows = fitted.rowOutputs(fitted.modelConfig().featureMap(fitted.inputs()));
   }
 
   /** Label columns (outputs) per row. */
@@ -54,12 +42,12 @@ public final class VarProRegressionModel extends VarProModel<VarProRegressionMod
     if (fitted.outputs() != 1) {
       throw new IllegalStateException("the model has " + fitted.outputs() + " outputs; use predictVector");
     }
-    return predictor.predict(features.toArray())[0];
+    return rows.labels(features.toArray())[0];
   }
 
   /** The predictions (all outputs) for one feature vector. */
   public Vector predictVector(Vector features) {
-    return Vectors.dense(predictor.predict(features.toArray()));
+    return Vectors.dense(rows.labels(features.toArray()));
   }
 
   @Override
@@ -72,10 +60,10 @@ public final class VarProRegressionModel extends VarProModel<VarProRegressionMod
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Predictor p = predictor;
+    FittedModel.RowOutputs p = rows;
     UserDefinedFunction f = fitted.vectorLabel()
-        ? udf((UDF1<Vector, Vector>) v -> Vectors.dense(p.predict(v.toArray())), SQLDataTypes.VectorType())
-        : udf((UDF1<Vector, Double>) v -> p.predict(v.toArray())[0], DataTypes.DoubleType);
+        ? udf((UDF1<Vector, Vector>) v -> Vectors.dense(p.labels(v.toArray())), SQLDataTypes.VectorType())
+        : udf((UDF1<Vector, Double>) v -> p.labels(v.toArray())[0], DataTypes.DoubleType);
     return dataset.withColumn(getPredictionCol(), f.apply(col(getFeaturesCol())));
   }
 
