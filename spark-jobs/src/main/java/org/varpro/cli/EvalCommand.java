@@ -24,7 +24,11 @@ import picocli.CommandLine.Spec;
             + "its configuration, printing the relative L2, max and RMS errors against the exact "
             + "solution; with --data FILE, on new raw data (for regression in the training data's "
             + "layout, standardized with the saved statistics, predictions in raw units), printing "
-            + "the relative error, RMSE and max error when the data has labels.",
+            + "the relative error, RMSE and max error when the data has labels. For a classification "
+            + "model: the predicted class and the probability of every class for every row, of its "
+            + "test rows without --data (the figures of summary.json) or of a table in the training "
+            + "data's layout; accuracy, log-loss and the confusion matrix when the rows have labels "
+            + "(a label unseen in training is bad input).",
         "",
         "Exit codes: 0 success, 2 bad input (missing or malformed files), 1 other failures."},
     exitCodeOnInvalidInput = 2)
@@ -41,7 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
   Path labels;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Write the predictions as CSV (inputs, predictions, and the truth when known).")
+      description = "Write the predictions as CSV (inputs, predictions, and the truth when known); a "
+          + "classifier's as Parquet when FILE ends in .parquet.")
   String output;
 
   @Option(names = "--master", paramLabel = "URL",
@@ -53,6 +58,17 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** A figure for the terminal: arrays (per-class figures, the confusion matrix) written out. */
+  static String text(Object value) {
+    if (value instanceof double[] a) {
+      return java.util.Arrays.toString(a);
+    }
+    if (value instanceof Object[] a) {
+      return java.util.Arrays.deepToString(a);
+    }
+    return String.valueOf(value);
+  }
 
   @Override
   public Integer call() {
@@ -69,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
       out.println("rows: " + r.rows());
       for (Map.Entry<String, Object> e : r.metrics().entrySet()) {
         if (!e.getKey().equals("rows")) {
-          out.println(e.getKey() + ": " + e.getValue());
+          out.println(e.getKey() + ": " + text(e.getValue()));
         }
       }
       if (r.predictions() != null) {

@@ -16,7 +16,7 @@ import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.ClassifierListener;
-import org.varpro.core.classify.ClassifierModel;
+import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.classify.ClassifierResult;
@@ -24,8 +24,13 @@ import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
+import org.varpro.model.ClassIndex;
+import org.varpro.model.FittedModel;
+import org.varpro.model.ModelFile;
+import org.varpro.model.Network;
 import org.varpro.spark.SparkClassifyEvaluator;
 import org.varpro.spark.SparkFits;
+import org.varpro.spark.Standardization;
 
 /**
  * {@code varpro train} for a configuration with a {@code classify} section: GNvpro (DESIGN §2.6)
@@ -84,24 +89,20 @@ public final class ClassifyJob {
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
 
-    ClassifierModel model = ClassifierModel.of(net, result, classes);
-    ClassificationMetrics trainMetrics = model.evaluate(train.toBlock(1.0));
-    ClassificationMetrics testMetrics = model.evaluate(test.toBlock(1.0));
+    Standardization std = builtInScaling(s.data().data(), train.inputDim(), train.rows());
+    ClassIndex classIndex = s.data().data().equals("fashion-mnist")
+        ? new ClassIndex(Datasets.FASHION_MNIST_CLASSES, true) : ClassIndex.numbered(classes);
+    FittedModel model = new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of(std.featureNames()),
+        classIndex.names(), Network.of(s.model(), train.inputDim()), result.theta(), result.c(), result.lambda(), std,
+        classIndex, JobConfig.toJson(job.root()));
+    ClassificationMetrics trainMetrics = model.metrics(train.toBlock(1.0));
+    ClassificationMetrics testMetrics = model.metrics(test.toBlock(1.0));
     log.println("varpro: train " + trainMetrics.summary());
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
 
-    Map<String, Object> saved = new LinkedHashMap<>();
-    saved.put("kind", "classification");
-    saved.put("classes", classes);
-    saved.put("inputs", train.inputDim());
-    saved.put("network", network(s.model()));
-    saved.put("lambda", result.lambda());
-    saved.put("theta", result.theta());
-    saved.put("c", result.c());
-    saved.put("configuration", SavedModel.parseObject(JobConfig.toJson(job.root())));
     try {
-      folder.writeString("model.json", BenchJson.toJson(saved) + "\n");
+      folder.writeString("model.json", ModelFile.toJson(model));
       folder.writeString("history.csv", history(result.history()));
       folder.write("convergence.png", Plots.classifierConvergence(job.name(), result.history()));
       folder.write("confusion.png", Plots.confusion(job.name() + ": test confusion matrix (rows: true class)",
@@ -115,8 +116,8 @@ public final class ClassifyJob {
     summary.put("kind", "classification");
     summary.put("run_folder", folder.target().toString());
     summary.put("data", s.data().data());
-    summary.put("train", metrics(trainMetrics));
-    summary.put("test", metrics(testMetrics));
+    summary.put("train", trainMetrics.asMap());
+    summary.put("test", testMetrics.asMap());
     summary.put("objective", result.loss());
     summary.put("iterations", result.iterations());
     summary.put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
@@ -139,26 +140,22 @@ public final class ClassifyJob {
     return new TrainJob.Result(folder.target(), null, summary);
   }
 
-  private static Map<String, Object> network(ModelConfig m) {
-    Map<String, Object> n = new LinkedHashMap<>();
-    n.put("hidden", m.hidden());
-    n.put("activation", m.activation().name().toLowerCase(Locale.ROOT));
-    n.put("bias", m.bias());
-    n.put("constant", m.constant());
-    n.put("alpha", m.alpha());
-    return n;
-  }
-
-  private static Map<String, Object> metrics(ClassificationMetrics m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("rows", m.rows());
-    out.put("accuracy", m.accuracy());
-    out.put("log_loss", m.logLoss());
-    out.put("balanced_accuracy", m.balancedAccuracy());
-    out.put("precision", m.precision());
-    out.put("recall", m.recall());
-    out.put("confusion", m.confusion());
-    return out;
+  /**
+   * The built-in data sets are scaled on reading (digits ÷16, Fashion-MNIST ÷255): as a
+   * standardization with mean 0 and that scale, (x − 0)/s, which is the same division bit for
+   * bit, so that eval can read raw rows of the same layout, headerless columns _c0, _c1, … with
+   * the class last.
+   */
+  private static Standardization builtInScaling(String data, int inputDim, long rows) {
+    double scale = data.equals("digits") ? Datasets.DIGITS_SCALE : Datasets.FASHION_MNIST_SCALE;
+    String[] names = new String[inputDim];
+    double[] std = new double[inputDim];
+    for (int j = 0; j < inputDim; j++) {
+      names[j] = "_c" + j;
+      std[j] = scale;
+    }
+    return new Standardization(names, new double[inputDim], std, new String[] {"_c" + inputDim}, new double[1],
+        new double[] {1.0}, rows);
   }
 
   private static String history(List<ClassifierRecord> history) {

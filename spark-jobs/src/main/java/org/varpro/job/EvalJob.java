@@ -19,6 +19,8 @@ import org.varpro.core.pde.PdeErrors;
 import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.pde.PointSet;
 import org.varpro.io.Location;
+import org.varpro.model.FittedModel;
+import org.varpro.model.ModelFile;
 import org.varpro.spark.DataError;
 import org.varpro.spark.Standardization;
 import org.varpro.spark.TabularData;
@@ -38,6 +40,7 @@ import org.varpro.spark.TabularSource;
  *       labels come from the label columns when the file has them, or from {@code --labels}
  *       (the training's label-path layout); without labels only predictions are written.
  *       Parquet and LibSVM data are read with Spark (labels required).</li>
+ *   <li>Classification model: see {@link ClassifyEval}.</li>
  * </ul>
  */
 public final class EvalJob {
@@ -59,16 +62,12 @@ public final class EvalJob {
 
   public static Result run(Options o) {
     Location modelFile = modelFile(o.run);
-    if (isClassification(modelFile)) {
-      throw new ConfigError("RUN", modelFile + " is a classification run; eval predicts regression and PDE models "
-          + "only (the run's accuracy, log-loss, per-class precision / recall and confusion matrix are in summary.json)");
-    }
-    SavedModel model = SavedModel.read(modelFile);
+    FittedModel model = ModelFile.read(modelFile);
     Location output = null;
     if (o.output != null) {
       try {
         output = Location.of(o.output);
-        if (output.isDirectory()) {
+        if (output.isDirectory() && !PredictionTable.isParquet(output)) {
           throw new ConfigError("--output", o.output + " is a folder; give a file name such as predictions.csv");
         }
       } catch (IOException e) {
@@ -78,8 +77,11 @@ public final class EvalJob {
     if (o.labels != null && o.data == null) {
       throw new ConfigError("--labels", "needs --data");
     }
-    if (model.kind().equals("pde")) {
+    if (model.kind() == FittedModel.Kind.PDE) {
       return o.data == null ? pdeGrid(model, o, output) : pdeData(model, o, output);
+    }
+    if (model.kind() == FittedModel.Kind.CLASSIFICATION) {
+      return ClassifyEval.run(model, o, output);
     }
     if (o.data == null) {
       throw new ConfigError("--data", "a regression model needs data to predict on (--data FILE)");
@@ -112,7 +114,7 @@ public final class EvalJob {
 
   // --- PDE --------------------------------------------------------------------------------------
 
-  private static Result pdeGrid(SavedModel model, Options o, Location output) {
+  private static Result pdeGrid(FittedModel model, Options o, Location output) {
     PdeProblem problem = PdeConfig.parseProblem(model.configAsHocon());
     FeatureMap map = model.featureMap();
     PointSet points = problem.testPoints();
@@ -141,7 +143,7 @@ public final class EvalJob {
     return new Result(metrics, points.count, output);
   }
 
-  private static Result pdeData(SavedModel model, Options o, Location output) {
+  private static Result pdeData(FittedModel model, Options o, Location output) {
     TextTable t = TextTable.read(o.data, true, ",");
     int dim = model.inputs().size();
     double[] x = t.select(model.inputs());
@@ -190,11 +192,8 @@ public final class EvalJob {
 
   // --- regression ---------------------------------------------------------------------------------
 
-  private static Result regression(SavedModel model, Options o, Location output) {
+  private static Result regression(FittedModel model, Options o, Location output) {
     Standardization std = model.standardization();
-    if (std == null) {
-      throw new DataError(o.run.toString(), 0, "the model has no standardization record");
-    }
     Config config = model.configAsHocon();
     boolean tabular = config.hasPath("data");
     String format = tabular && config.hasPath("data.format") ? config.getString("data.format").trim().toLowerCase(Locale.ROOT) : "csv";
@@ -230,19 +229,7 @@ public final class EvalJob {
     } else {
       o.log.println("varpro: " + o.data + " has no label column " + labels + ": predictions only");
     }
-    double[] xs = x.clone();
-    for (int j = 0; j < d; j++) {
-      for (int i = 0; i < m; i++) {
-        xs[i + j * m] = (x[i + j * m] - std.featureMean()[j]) / std.featureStd()[j];
-      }
-    }
-    RowBlock block = RowBlock.regression(m, d, k, xs, new double[m * k]);
-    double[] pred = model.featureMap().outputs(model.theta(), model.c(), block);
-    for (int j = 0; j < k; j++) {
-      for (int i = 0; i < m; i++) {
-        pred[i + j * m] = pred[i + j * m] * std.labelStd()[j] + std.labelMean()[j];
-      }
-    }
+    double[] pred = model.predict(x, m);
     Map<String, Object> metrics = y == null ? new LinkedHashMap<>() : errors(pred, y, m, k, "");
     if (output != null) {
       writePredictions(output, features, x, labels, pred, y, m);
@@ -251,7 +238,7 @@ public final class EvalJob {
   }
 
   /** Parquet and LibSVM: read with Spark (labels required), raw, then the saved standardization. */
-  private static Result regressionWithSpark(SavedModel model, Config config, Options o, Location output) {
+  private static Result regressionWithSpark(FittedModel model, Config config, Options o, Location output) {
     Standardization std = model.standardization();
     Map<String, String> options = RegressionSetup.dataOptions(config);
     options.put("path", o.data.toString());
@@ -276,14 +263,8 @@ public final class EvalJob {
       try {
         RowBlock raw = data.collectTraining();
         int m = raw.rows;
-        RowBlock scaled = std.apply(raw);
-        double[] pred = model.featureMap().outputs(model.theta(), model.c(), scaled);
+        double[] pred = model.predict(raw.x, m);
         int k = raw.outputs;
-        for (int j = 0; j < k; j++) {
-          for (int i = 0; i < m; i++) {
-            pred[i + j * m] = pred[i + j * m] * std.labelStd()[j] + std.labelMean()[j];
-          }
-        }
         Map<String, Object> metrics = errors(pred, raw.y, m, k, "");
         if (output != null) {
           writePredictions(output, List.of(std.featureNames()), raw.x, List.of(std.labelNames()), pred, raw.y, m);
@@ -349,15 +330,5 @@ public final class EvalJob {
 
   static String where(Config c, String key) {
     return StrictConfig.where(c, key);
-  }
-
-  private static boolean isClassification(Location modelFile) {
-    try {
-      com.fasterxml.jackson.databind.JsonNode kind = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(modelFile.readString()).get("kind");
-      return kind != null && "classification".equals(kind.asText());
-    } catch (java.io.IOException e) {
-      return false; // SavedModel.read reports unreadable files
-    }
   }
 }

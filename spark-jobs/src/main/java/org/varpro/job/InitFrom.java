@@ -7,6 +7,9 @@ import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.io.Location;
+import org.varpro.model.FittedModel;
+import org.varpro.model.ModelFile;
+import org.varpro.model.Network;
 import org.varpro.spark.DataError;
 
 /**
@@ -30,21 +33,21 @@ final class InitFrom {
     if (model.initFrom() == null) {
       return map.initialParams(model.seed());
     }
-    SavedModel saved;
+    FittedModel saved;
     try {
-      saved = SavedModel.read(Location.of(model.initFrom()));
+      saved = ModelFile.read(Location.of(model.initFrom()));
     } catch (DataError e) {
       throw new ConfigError(KEY, e.getMessage(), e);
     } catch (IOException e) {
       throw new ConfigError(KEY, "cannot read " + model.initFrom() + ": " + RunFolder.describe(e), e);
     }
-    SavedModel.Network want = SavedModel.Network.of(model, map.inputDim());
-    SavedModel.Network have = saved.network();
-    boolean sameShape = Arrays.equals(want.widths(), have.widths()) && outputs == saved.outputs();
+    Network want = Network.of(model, map.inputDim());
+    Network have = saved.network();
+    boolean sameShape = Arrays.equals(want.widths(), have.widths()) && outputs == saved.outputCount();
     boolean sameKind = want.type().equals(have.type()) && want.activation() == have.activation()
         && want.bias() == have.bias() && want.constant() == have.constant();
     if (!sameShape || !sameKind) {
-      String haveText = shape(have, saved.outputs());
+      String haveText = shape(have, saved.outputCount());
       String wantText = shape(want, outputs);
       if (sameShape) {
         haveText += " (" + kind(have) + ")";
@@ -56,11 +59,11 @@ final class InitFrom {
   }
 
   /** "2→64→1": inputs, hidden widths, outputs. */
-  private static String shape(SavedModel.Network n, int outputs) {
+  private static String shape(Network n, int outputs) {
     return Arrays.stream(n.widths()).mapToObj(Integer::toString).collect(Collectors.joining("→")) + "→" + outputs;
   }
 
-  private static String kind(SavedModel.Network n) {
+  private static String kind(Network n) {
     return n.type() + ", " + n.activation().name().toLowerCase() + (n.bias() ? ", biases" : ", no biases")
         + (n.constant() ? ", constant feature" : ", no constant feature");
   }

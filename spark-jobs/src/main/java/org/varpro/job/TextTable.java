@@ -25,15 +25,18 @@ import org.varpro.spark.DataError;
 final class TextTable {
   final String file;
   final List<String> columns;
-  /** Values by row; {@link #lines} gives each row's line number. */
+  /** Values by row (NaN in text columns); {@link #lines} gives each row's line number. */
   final List<double[]> rows;
   final List<Long> lines;
+  /** The fields of the text columns by row, in the order they were asked for. */
+  final List<String[]> texts;
 
-  private TextTable(String file, List<String> columns, List<double[]> rows, List<Long> lines) {
+  private TextTable(String file, List<String> columns, List<double[]> rows, List<Long> lines, List<String[]> texts) {
     this.file = file;
     this.columns = columns;
     this.rows = rows;
     this.lines = lines;
+    this.texts = texts;
   }
 
   int index(String column) {
@@ -57,6 +60,14 @@ final class TextTable {
   }
 
   static TextTable read(Path path, boolean header, String separator) {
+    return read(path, header, separator, List.of());
+  }
+
+  /**
+   * A table whose columns named in {@code textColumns} (when present) are kept as text, the
+   * others parsed as numbers.
+   */
+  static TextTable read(Path path, boolean header, String separator, List<String> textColumns) {
     String file = path.toString();
     if (!Files.exists(path)) {
       throw new DataError(file, 0, "no such file");
@@ -82,6 +93,8 @@ final class TextTable {
     List<String> columns = null;
     List<double[]> rows = new ArrayList<>();
     List<Long> lines = new ArrayList<>();
+    List<String[]> texts = new ArrayList<>();
+    int[] textAt = null;
     try (InputStream raw = Files.newInputStream(path);
         InputStream in = file.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -115,11 +128,20 @@ final class TextTable {
         if (fields.size() != columns.size()) {
           throw new DataError(file, line, "expected " + columns.size() + " columns, found " + fields.size());
         }
+        if (textAt == null) {
+          List<String> named = columns;
+          textAt = textColumns.stream().mapToInt(named::indexOf).toArray();
+        }
         double[] v = new double[fields.size()];
         for (int i = 0; i < v.length; i++) {
-          v[i] = number(fields.get(i), columns.get(i), file, line);
+          v[i] = isText(textAt, i) ? Double.NaN : number(fields.get(i), columns.get(i), file, line);
+        }
+        String[] t = new String[textAt.length];
+        for (int j = 0; j < textAt.length; j++) {
+          t[j] = textAt[j] >= 0 ? fields.get(textAt[j]) : null;
         }
         rows.add(v);
+        texts.add(t);
         lines.add(line);
       }
     } catch (NoSuchFileException e) {
@@ -130,7 +152,16 @@ final class TextTable {
     if (rows.isEmpty()) {
       throw new DataError(file, 0, "no data rows");
     }
-    return new TextTable(file, columns, rows, lines);
+    return new TextTable(file, columns, rows, lines, texts);
+  }
+
+  private static boolean isText(int[] textAt, int column) {
+    for (int c : textAt) {
+      if (c == column) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static double number(String text, String column, String file, long line) {

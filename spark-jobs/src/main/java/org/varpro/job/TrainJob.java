@@ -24,6 +24,9 @@ import org.varpro.core.solver.SolverState;
 import org.varpro.core.solver.StopReason;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.io.Location;
+import org.varpro.model.FittedModel;
+import org.varpro.model.ModelFile;
+import org.varpro.model.Network;
 import org.varpro.spark.SparkFits;
 
 /**
@@ -195,7 +198,7 @@ public final class TrainJob {
           ? PdeSetup.model(job.root(), ((PdeSetup) setup).problem())
           : ModelConfig.parse(job.root(), null);
       String metric = setup.errorMetric();
-      JsonNode configJson = SavedModel.parseObject(JobConfig.toJson(job.root()));
+      JsonNode configJson = ModelFile.parse(JobConfig.toJson(job.root()));
       Checkpoints checkpoints = new Checkpoints(folder, job.name(), configJson, job.checkpointEvery(),
           job.checkpointInterval(), log);
       if (from != null) {
@@ -248,10 +251,10 @@ public final class TrainJob {
       log.flush();
 
       Map<String, Object> metrics = setup.finalMetrics(result.theta(), result.c());
-      SavedModel saved = new SavedModel(setup.kind(), setup.inputNames(), setup.outputNames(),
-          SavedModel.Network.of(model, map.inputDim()), result.theta(), result.c(),
-          setup.evaluator().outputs(), result.lambda(), setup.standardization(), configJson);
-      folder.writeString("model.json", saved.toJson());
+      FittedModel fitted = new FittedModel(FittedModel.Kind.parse(setup.kind()), setup.inputNames(),
+          setup.outputNames(), Network.of(model, map.inputDim()), result.theta(), result.c(), result.lambda(),
+          setup.standardization(), null, configJson.toString());
+      folder.writeString("model.json", ModelFile.toJson(fitted));
       folder.writeString("history.csv", History.csv(result.history()));
       Map<String, byte[]> pngs = new LinkedHashMap<>();
       pngs.put("convergence.png", Plots.convergence(job.name(), result.history(), metric));
@@ -289,7 +292,7 @@ public final class TrainJob {
       summary.put("java_version", System.getProperty("java.version"));
       summary.put("files", withCore(plots));
       summary.put("config", configJson);
-      folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
+      folder.writeString("summary.json", ModelFile.toJson(summary));
       checkpoints.finish();
       return new Result(folder.target(), result, summary);
     } catch (IOException e) {

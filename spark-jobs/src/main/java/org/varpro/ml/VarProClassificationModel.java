@@ -14,6 +14,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.varpro.core.classify.Softmax;
+import org.varpro.model.FittedModel;
 
 /**
  * A fitted {@link VarProClassifier}: logits a(x; θ)·C on standardized features, their softmax
@@ -25,11 +26,8 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
     implements VarProClassifierParams<VarProClassificationModel> {
   private static final long serialVersionUID = 1L;
 
-  private final FittedModel.RowOutputs rows;
-
-  VarProClassificationModel(String uid, FittedModel fitted) {
-    super(uid, VarProParamSet.Kind.CLASSIFICATION, fitted);
-    this.rows = fitted.rowOutputs(fitted.modelConfig().classifierNetwork(fitted.inputs()));
+  VarProClassificationModel(String uid, FittedModel fitted, TrainingSummary summary) {
+    super(uid, VarProParamSet.Kind.CLASSIFICATION, fitted, false, summary);
   }
 
   /** The columns derived from the logits (static, so the UDFs capture nothing). */
@@ -37,8 +35,8 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
     private Logits() {
     }
 
-    static Vector raw(FittedModel.RowOutputs rows, Vector features) {
-      return Vectors.dense(rows.of(features.toArray()));
+    static Vector raw(FittedModel model, Vector features) {
+      return Vectors.dense(model.outputs(model.modelRows(features.toArray(), 1)));
     }
 
     static Vector probabilities(Vector raw) {
@@ -55,17 +53,17 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
 
   /** K. */
   public int numClasses() {
-    return fitted.outputs();
+    return fitted.outputCount();
   }
 
   /** The logits a(x)·C of one feature vector. */
   public Vector predictRaw(Vector features) {
-    return Logits.raw(rows, features);
+    return Logits.raw(fitted, features);
   }
 
   /** The class probabilities of one feature vector. */
   public Vector predictProbability(Vector features) {
-    return Logits.probabilities(Logits.raw(rows, features));
+    return Logits.probabilities(Logits.raw(fitted, features));
   }
 
   /** The most probable class of one feature vector. */
@@ -81,7 +79,7 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    FittedModel.RowOutputs r = rows;
+    FittedModel r = fitted;
     Dataset<Row> out = dataset.withColumn(getRawPredictionCol(),
         udf((UDF1<Vector, Vector>) v -> Logits.raw(r, v), SQLDataTypes.VectorType()).apply(col(getFeaturesCol())));
     out = out.withColumn(getProbabilityCol(),
@@ -92,12 +90,13 @@ public final class VarProClassificationModel extends VarProModel<VarProClassific
 
   @Override
   VarProClassificationModel withUid(String uid) {
-    return new VarProClassificationModel(uid, fitted);
+    return new VarProClassificationModel(uid, fitted, summary());
   }
 
   public static MLReader<VarProClassificationModel> read() {
     return StageIO.reader(VarProClassificationModel.class,
-        (String uid, JsonNode data) -> new VarProClassificationModel(uid, FittedModel.fromJson(data, "classification")),
+        (String uid, JsonNode data) -> new VarProClassificationModel(uid,
+            readModel(data, FittedModel.Kind.CLASSIFICATION), TrainingSummary.fromJson(data.path("summary"))),
         true);
   }
 

@@ -21,6 +21,9 @@ import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.model.ClassIndex;
+import org.varpro.model.FittedModel;
+import org.varpro.model.Network;
 import org.varpro.spark.DataError;
 import org.varpro.spark.ParsedRow;
 import org.varpro.spark.RowPacking;
@@ -114,9 +117,11 @@ public final class VarProClassifier extends VarProEstimator<VarProClassification
           getBlockRows());
       ClassifierResult result = SparkFits.classification(blocks, net, classes, model.seed(), options,
           Progress.classification(uid()));
-      FittedModel fitted = new FittedModel("classification", d, classes, false, FittedModel.render(config),
-          result.theta(), result.c(), result.lambda(), std, TrainingSummary.of(result));
-      VarProClassificationModel m = new VarProClassificationModel(uid(), fitted);
+      ClassIndex index = ClassIndex.numbered(classes);
+      FittedModel fitted = new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of(std.featureNames()),
+          index.names(), Network.of(model, d), result.theta(), result.c(), result.lambda(), std, index,
+          VarProModel.render(config));
+      VarProClassificationModel m = new VarProClassificationModel(uid(), fitted, TrainingSummary.of(result));
       copyValues(m, ParamMap.empty());
       m.setParent(this);
       return m;

@@ -14,6 +14,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.varpro.model.FittedModel;
 
 /**
  * A fitted {@link VarProRegressor}: u(x) = a(x; θ)·C on standardized features, mapped back to
@@ -25,56 +26,55 @@ public final class VarProRegressionModel extends VarProModel<VarProRegressionMod
     implements VarProRegressorParams<VarProRegressionModel> {
   private static final long serialVersionUID = 1L;
 
-  private final FittedModel.RowOutputs rows;
-
-  VarProRegressionModel(String uid, FittedModel fitted) {
-    super(uid, VarProParamSet.Kind.REGRESSION, fitted);
-    this.rows = fitted.rowOutputs(fitted.modelConfig().featureMap(fitted.inputs()));
+  VarProRegressionModel(String uid, FittedModel fitted, boolean vectorLabel, TrainingSummary summary) {
+    super(uid, VarProParamSet.Kind.REGRESSION, fitted, vectorLabel, summary);
   }
 
   /** Label columns (outputs) per row. */
   public int numOutputs() {
-    return fitted.outputs();
+    return fitted.outputCount();
   }
 
   /** The prediction for one feature vector (one output). */
   public double predict(Vector features) {
-    if (fitted.outputs() != 1) {
-      throw new IllegalStateException("the model has " + fitted.outputs() + " outputs; use predictVector");
+    if (fitted.outputCount() != 1) {
+      throw new IllegalStateException("the model has " + fitted.outputCount() + " outputs; use predictVector");
     }
-    return rows.labels(features.toArray())[0];
+    return fitted.predict(features.toArray(), 1)[0];
   }
 
   /** The predictions (all outputs) for one feature vector. */
   public Vector predictVector(Vector features) {
-    return Vectors.dense(rows.labels(features.toArray()));
+    return Vectors.dense(fitted.predict(features.toArray(), 1));
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
     InputRows.requireVector(schema, "featuresCol", getFeaturesCol());
     return InputRows.append(schema, "predictionCol", getPredictionCol(),
-        fitted.vectorLabel() ? SQLDataTypes.VectorType() : DataTypes.DoubleType);
+        vectorLabel ? SQLDataTypes.VectorType() : DataTypes.DoubleType);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    FittedModel.RowOutputs p = rows;
-    UserDefinedFunction f = fitted.vectorLabel()
-        ? udf((UDF1<Vector, Vector>) v -> Vectors.dense(p.labels(v.toArray())), SQLDataTypes.VectorType())
-        : udf((UDF1<Vector, Double>) v -> p.labels(v.toArray())[0], DataTypes.DoubleType);
+    FittedModel p = fitted;
+    UserDefinedFunction f = vectorLabel
+        ? udf((UDF1<Vector, Vector>) v -> Vectors.dense(p.predict(v.toArray(), 1)), SQLDataTypes.VectorType())
+        : udf((UDF1<Vector, Double>) v -> p.predict(v.toArray(), 1)[0], DataTypes.DoubleType);
     return dataset.withColumn(getPredictionCol(), f.apply(col(getFeaturesCol())));
   }
 
   @Override
   VarProRegressionModel withUid(String uid) {
-    return new VarProRegressionModel(uid, fitted);
+    return new VarProRegressionModel(uid, fitted, vectorLabel, summary());
   }
 
   public static MLReader<VarProRegressionModel> read() {
     return StageIO.reader(VarProRegressionModel.class,
-        (String uid, JsonNode data) -> new VarProRegressionModel(uid, FittedModel.fromJson(data, "regression")), true);
+        (String uid, JsonNode data) -> new VarProRegressionModel(uid,
+            readModel(data, FittedModel.Kind.REGRESSION), data.path("vector_label").asBoolean(),
+            TrainingSummary.fromJson(data.path("summary"))), true);
   }
 
   public static VarProRegressionModel load(String path) {

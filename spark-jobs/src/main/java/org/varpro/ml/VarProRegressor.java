@@ -1,6 +1,7 @@
 package org.varpro.ml;
 
 import com.typesafe.config.Config;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -14,6 +15,8 @@ import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
+import org.varpro.model.FittedModel;
+import org.varpro.model.Network;
 import org.varpro.spark.DataError;
 import org.varpro.spark.ParsedRow;
 import org.varpro.spark.RowPacking;
@@ -95,9 +98,10 @@ public final class VarProRegressor extends VarProEstimator<VarProRegressionModel
         result = SparkFits.regression(evaluator, map.initialParams(model.seed()), options,
             Progress.regression(uid()), null);
       }
-      FittedModel fitted = new FittedModel("regression", d, k, vectorLabel, FittedModel.render(config),
-          result.theta(), result.c(), result.lambda(), std, TrainingSummary.of(result));
-      VarProRegressionModel m = new VarProRegressionModel(uid(), fitted);
+      FittedModel fitted = new FittedModel(FittedModel.Kind.REGRESSION, List.of(std.featureNames()),
+          List.of(std.labelNames()), Network.of(model, d), result.theta(), result.c(), result.lambda(), std, null,
+          VarProModel.render(config));
+      VarProRegressionModel m = new VarProRegressionModel(uid(), fitted, vectorLabel, TrainingSummary.of(result));
       copyValues(m, ParamMap.empty());
       m.setParent(this);
       return m;

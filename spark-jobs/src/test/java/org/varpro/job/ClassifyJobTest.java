@@ -67,7 +67,7 @@ class ClassifyJobTest {
     LabeledData.Split split = Datasets.digits(JobTestSpark.repoFile(Datasets.DIGITS_FILE)).split(0.25, 3);
     LabeledData train = split.train().subsample(300, 3);
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 64, 8);
-    ClassifierModel saved = new ClassifierModel(net, doubles(model.get("theta")), doubles(model.get("c")), 10);
+    ClassifierModel saved = new ClassifierModel(net, doubles(model.get("theta")), doubles(model.get("c").get("values")), 10);
     ClassificationMetrics test = saved.evaluate(split.test().toBlock(1.0));
     ClassificationMetrics trainMetrics = saved.evaluate(train.toBlock(1.0));
     assertEquals(test.accuracy(), summary.get("test").get("accuracy").asDouble(), 0.0);
@@ -81,6 +81,93 @@ class ClassifyJobTest {
       }
     }
     assertTrue(test.accuracy() > 0.5, "four iterations already learn something: " + test.accuracy());
+
+    // eval without --data predicts the run's test rows: the accuracy, log-loss and confusion
+    // matrix recomputed here from its CSV equal summary.json's bit for bit (the same θ, C and
+    // rows; the probabilities are written in round-trip form and summed in the same order).
+    Path predictions = tmp.resolve("test.csv");
+    TrainJobTest.Run e = TrainJobTest.cli("eval", out, "--output", predictions);
+    assertEquals(0, e.code(), e.err());
+    java.util.List<String> lines = Files.readAllLines(predictions);
+    assertEquals("row,label,predicted,p_0,p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9", lines.get(0));
+    int rows = lines.size() - 1;
+    assertEquals(split.test().rows(), rows);
+    long[][] recomputed = new long[10][10];
+    long correct = 0;
+    double logLoss = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      int label = Integer.parseInt(f[1]);
+      int predicted = Integer.parseInt(f[2]);
+      double[] p = new double[10];
+      for (int k = 0; k < 10; k++) {
+        p[k] = Double.parseDouble(f[3 + k]);
+      }
+      for (int k = 0; k < 10; k++) {
+        assertTrue(p[k] <= p[predicted], "predicted is the most probable class: " + line);
+      }
+      recomputed[label][predicted]++;
+      correct += label == predicted ? 1 : 0;
+      logLoss -= Math.log(Math.max(p[label], 1e-300));
+    }
+    JsonNode t = summary.get("test");
+    assertEquals(t.get("accuracy").asDouble(), (double) correct / rows, 0.0);
+    assertEquals(t.get("log_loss").asDouble(), logLoss / rows, 0.0);
+    for (int a = 0; a < 10; a++) {
+      for (int q = 0; q < 10; q++) {
+        assertEquals(t.get("confusion").get(a).get(q).asLong(), recomputed[a][q]);
+      }
+    }
+    assertTrue(e.out().contains("accuracy: " + t.get("accuracy").asDouble()), e.out());
+
+    // Parquet output: the same table.
+    Path parquet = tmp.resolve("test.parquet");
+    TrainJobTest.Run ep = TrainJobTest.cli("eval", out, "--output", parquet);
+    assertEquals(0, ep.code(), ep.err());
+    java.util.List<org.apache.spark.sql.Row> back = JobTestSpark.session().read().parquet(parquet.toString())
+        .orderBy("row").collectAsList();
+    assertEquals(rows, back.size());
+    for (int i = 0; i < rows; i++) {
+      String[] f = lines.get(i + 1).split(",");
+      assertEquals(f[2], back.get(i).getAs("predicted"));
+      assertEquals(Double.parseDouble(f[3]), (double) back.get(i).getAs("p_0"), 0.0);
+    }
+
+    // eval --data on raw digits rows (pixel counts 0..16, the class last): the saved scaling
+    // gives the probabilities of the core model on the same rows read by the training reader.
+    Path some = tmp.resolve("some-digits.csv");
+    java.util.List<String> raw = new java.util.ArrayList<>();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+        Files.newInputStream(JobTestSpark.repoFile(Datasets.DIGITS_FILE)))))) {
+      for (int i = 0; i < 40; i++) {
+        raw.add(in.readLine());
+      }
+    }
+    Files.write(some, raw);
+    Path somePredictions = tmp.resolve("some.csv");
+    TrainJobTest.Run es = TrainJobTest.cli("eval", out, "--data", some, "--output", somePredictions);
+    assertEquals(0, es.code(), es.err());
+    LabeledData someRows = Datasets.digits(some);
+    double[] oracle = saved.probabilities(someRows.toBlock(1.0));
+    java.util.List<String> someLines = Files.readAllLines(somePredictions);
+    for (int i = 0; i < 40; i++) {
+      String[] f = someLines.get(i + 1).split(",");
+      assertEquals(Integer.toString(someRows.labels()[i]), f[1]);
+      for (int k = 0; k < 10; k++) {
+        assertEquals(oracle[i + k * 40], Double.parseDouble(f[3 + k]), 0.0, "row " + i + " class " + k);
+      }
+    }
+
+    // A label the training never saw: exit 2, file:line, no output.
+    raw.set(2, raw.get(2).substring(0, raw.get(2).lastIndexOf(',') + 1) + "11");
+    Path unseen = tmp.resolve("unseen.csv");
+    Files.write(unseen, raw);
+    Path none = tmp.resolve("none.csv");
+    TrainJobTest.Run eu = TrainJobTest.cli("eval", out, "--data", unseen, "--output", none);
+    assertEquals(2, eu.code(), eu.err());
+    assertTrue(eu.err().contains(unseen + ":3: label '11' in column '_c64' was not seen in training"), eu.err());
+    assertEquals(1, eu.err().strip().lines().count(), eu.err());
+    assertFalse(Files.exists(none));
   }
 
   @Test

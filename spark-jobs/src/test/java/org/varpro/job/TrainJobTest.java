@@ -20,6 +20,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpro.model.FittedModel;
+import org.varpro.model.ModelFile;
 import org.varpro.cli.Main;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.solver.IterationRecord;
@@ -113,7 +115,7 @@ class TrainJobTest {
     JsonNode model = JSON.readTree(run.resolve("model.json").toFile());
     assertEquals(summary.get("parameters").asInt(), model.get("theta").size());
     assertEquals(List.of("x", "t"), List.of(model.get("inputs").get(0).asText(), model.get("inputs").get(1).asText()));
-    SavedModel saved = SavedModel.read(run.resolve("model.json"));
+    FittedModel saved = ModelFile.read(run.resolve("model.json"));
     assertEquals(summary.get("model").asText(), saved.featureMap().describe());
 
     // eval on the test grid reproduces the summary's error exactly (θ and C round-trip).

@@ -24,9 +24,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpro.model.FittedModel;
+import org.varpro.model.ModelFile;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.SolverResult;
-import org.varpro.job.SavedModel;
 import org.varpro.job.TrainJob;
 import org.varpro.spark.Standardization;
 import org.varpro.spark.TabularData;
@@ -78,7 +79,7 @@ class VarProRegressorTest {
     o.log = new PrintWriter(Writer.nullWriter());
     TrainJob.Result run = TrainJob.run(o);
     SolverResult train = run.solver();
-    SavedModel saved = SavedModel.read(run.runFolder().child("model.json"));
+    FittedModel saved = ModelFile.read(run.runFolder().child("model.json"));
 
     // The same training rows in the same partitions, raw, as a DataFrame.
     TabularData data = MlFixtures.diabetes(spark, 0.2);

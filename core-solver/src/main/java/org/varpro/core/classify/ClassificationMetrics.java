@@ -1,6 +1,8 @@
 package org.varpro.core.classify;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Accuracy, log-loss, per-class precision and recall, and the confusion matrix of predicted
@@ -55,6 +57,22 @@ public record ClassificationMetrics(int rows, int classes, double accuracy, doub
       }
     }
     return n > 0 ? s / n : Double.NaN;
+  }
+
+  /**
+   * The figures as run summaries record them: rows, accuracy, log_loss, balanced_accuracy,
+   * precision, recall, confusion.
+   */
+  public Map<String, Object> asMap() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rows", rows);
+    out.put("accuracy", accuracy);
+    out.put("log_loss", logLoss);
+    out.put("balanced_accuracy", balancedAccuracy());
+    out.put("precision", precision);
+    out.put("recall", recall);
+    out.put("confusion", confusion);
+    return out;
   }
 
   /** One line for logs. */

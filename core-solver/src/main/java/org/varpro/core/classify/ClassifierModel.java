@@ -1,7 +1,6 @@
 package org.varpro.core.classify;
 
 import java.io.Serializable;
-import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 
@@ -32,15 +31,10 @@ public final class ClassifierModel implements Serializable {
     return classes;
   }
 
-  /** Probabilities softmax(a_i C), rows×K column-major. */
+  /** Probabilities softmax(a_i C), rows×K column-major (the logits by {@link FeatureMap#outputs}). */
   public double[] probabilities(RowBlock block) {
-    int r = block.rows;
-    int n = map.numFeatures();
-    double[] a = new double[r * n];
-    map.features(theta, block, a, 0);
-    double[] p = new double[r * classes];
-    Lapack.gemm(false, false, r, classes, n, 1.0, a, 0, r, c, 0, n, 0.0, p, 0, r);
-    Softmax.probabilities(p, r, classes, null);
+    double[] p = map.outputs(theta, c, block);
+    Softmax.probabilities(p, block.rows, classes, null);
     return p;
   }
 

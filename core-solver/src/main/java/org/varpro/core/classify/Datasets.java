@@ -25,6 +25,10 @@ public final class Datasets {
   /** Pixels per digits row (8×8) and classes. */
   public static final int DIGITS_PIXELS = 64;
   public static final int DIGITS_CLASSES = 10;
+  /** The digits' pixel counts 0..16 are divided by this on reading. */
+  public static final double DIGITS_SCALE = 16.0;
+  /** Fashion-MNIST's pixel bytes 0..255 are divided by this on reading. */
+  public static final double FASHION_MNIST_SCALE = 255.0;
   /** The four IDX files of Fashion-MNIST: training images and labels, test images and labels. */
   public static final List<String> FASHION_MNIST_FILES = List.of("train-images-idx3-ubyte.gz",
       "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
@@ -83,7 +87,7 @@ public final class Datasets {
         }
         double[] r = new double[DIGITS_PIXELS];
         for (int j = 0; j < DIGITS_PIXELS; j++) {
-          r[j] = finite(f[j], "pixel " + j, name, lineNo) / 16.0;
+          r[j] = finite(f[j], "pixel " + j, name, lineNo) / DIGITS_SCALE;
         }
         rows.add(r);
         classes.add(classIndex(f[DIGITS_PIXELS], DIGITS_CLASSES, name, lineNo));
@@ -214,7 +218,7 @@ public final class Datasets {
       for (int i = 0; i < count; i++) {
         im.readFully(buf);
         for (int j = 0; j < d; j++) {
-          x[i + j * count] = (buf[j] & 0xff) / 255.0;
+          x[i + j * count] = (buf[j] & 0xff) / FASHION_MNIST_SCALE;
         }
       }
       byte[] lbuf = new byte[count];

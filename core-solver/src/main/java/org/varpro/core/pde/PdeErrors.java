@@ -71,19 +71,9 @@ public final class PdeErrors {
       int to = Math.min(m, from + BLOCK);
       PointSet part = points.slice(from, to);
       int r = to - from;
-      RowBlock rows = RowBlock.regression(r, points.dim, 1, part.x, new double[r]);
-      double[] a = new double[r * n];
-      map.features(theta, rows, a, 0);
+      double[] u = map.outputs(theta, c, RowBlock.regression(r, points.dim, 1, part.x, new double[r]));
       for (int j = 0; j < k; j++) {
-        for (int l = 0; l < n; l++) {
-          double cl = c[l + j * n];
-          if (cl == 0) {
-            continue;
-          }
-          for (int i = 0; i < r; i++) {
-            out[from + i + j * m] += a[i + l * r] * cl;
-          }
-        }
+        System.arraycopy(u, j * r, out, from + j * m, r);
       }
     }
     return out;
@@ -114,19 +104,14 @@ public final class PdeErrors {
 
   /** Sum of squared residuals a_i·C − y_i over all outputs of the rows, and the row count. */
   static double[] residualSquares(FeatureMap map, double[] theta, double[] c, RowBlock... blocks) {
-    int n = map.numFeatures();
     double sum = 0;
     long count = 0;
     for (RowBlock b : blocks) {
       int r = b.rows;
-      double[] a = new double[r * n];
-      map.features(theta, b, a, 0);
+      double[] u = map.outputs(theta, c, b);
       for (int j = 0; j < b.outputs; j++) {
         for (int i = 0; i < r; i++) {
-          double s = -b.target(i, j);
-          for (int l = 0; l < n; l++) {
-            s += a[i + l * r] * c[l + j * n];
-          }
+          double s = u[i + j * r] - b.target(i, j);
           sum += s * s;
         }
       }
