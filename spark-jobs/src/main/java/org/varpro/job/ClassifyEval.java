@@ -10,7 +10,7 @@ import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.LabeledData;
 import org.varpro.core.model.RowBlock;
 import org.varpro.io.Location;
-import org.varpro.model.ClassIndex;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.model.FittedModel;
 import org.varpro.spark.DataError;
 
@@ -91,7 +91,7 @@ final class ClassifyEval {
     double[] x = t.select(model.inputs());
     int[] labels = null;
     if (t.index(label) >= 0) {
-      ClassIndex index = model.classIndex();
+      LabelIndex index = model.labelIndex();
       labels = new int[m];
       for (int i = 0; i < m; i++) {
         String text = t.texts.get(i)[0];
@@ -101,7 +101,7 @@ final class ClassifyEval {
         int k = index.indexOf(text);
         if (k < 0) {
           throw new DataError(t.file, t.lines.get(i), "label '" + text.strip() + "' in column '" + label
-              + "' was not seen in training (classes: " + String.join(", ", index.names()) + ")");
+              + "' was not seen in training (classes: " + String.join(", ", index.labels()) + ")");
         }
         labels[i] = k;
       }

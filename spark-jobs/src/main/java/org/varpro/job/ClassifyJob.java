@@ -24,7 +24,7 @@ import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
-import org.varpro.model.ClassIndex;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.model.FittedModel;
 import org.varpro.model.ModelFile;
 import org.varpro.model.Network;
@@ -90,10 +90,9 @@ public final class ClassifyJob {
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
 
     Standardization std = builtInScaling(s.data().data(), train.inputDim(), train.rows());
-    ClassIndex classIndex = s.data().data().equals("fashion-mnist")
-        ? new ClassIndex(Datasets.FASHION_MNIST_CLASSES, true) : ClassIndex.numbered(classes);
+    LabelIndex classIndex = LabelIndex.range(classes);
     FittedModel model = new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of(std.featureNames()),
-        classIndex.names(), Network.of(s.model(), train.inputDim()), result.theta(), result.c(), result.lambda(), std,
+        classIndex.labels(), Network.of(s.model(), train.inputDim()), result.theta(), result.c(), result.lambda(), std,
         classIndex, JobConfig.toJson(job.root()));
     ClassificationMetrics trainMetrics = model.metrics(train.toBlock(1.0));
     ClassificationMetrics testMetrics = model.metrics(test.toBlock(1.0));

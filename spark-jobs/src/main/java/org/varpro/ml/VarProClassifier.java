@@ -21,7 +21,7 @@ import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.model.RowBlock;
-import org.varpro.model.ClassIndex;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.model.FittedModel;
 import org.varpro.model.Network;
 import org.varpro.spark.DataError;
@@ -117,9 +117,9 @@ public final class VarProClassifier extends VarProEstimator<VarProClassification
           getBlockRows());
       ClassifierResult result = SparkFits.classification(blocks, net, classes, model.seed(), options,
           Progress.classification(uid()));
-      ClassIndex index = ClassIndex.numbered(classes);
+      LabelIndex index = LabelIndex.range(classes);
       FittedModel fitted = new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of(std.featureNames()),
-          index.names(), Network.of(model, d), result.theta(), result.c(), result.lambda(), std, index,
+          index.labels(), Network.of(model, d), result.theta(), result.c(), result.lambda(), std, index,
           VarProModel.render(config));
       VarProClassificationModel m = new VarProClassificationModel(uid(), fitted, TrainingSummary.of(result));
       copyValues(m, ParamMap.empty());

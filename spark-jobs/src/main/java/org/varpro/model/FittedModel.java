@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.varpro.config.ConfigError;
 import org.varpro.core.classify.ClassLabels;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.Softmax;
 import org.varpro.core.model.FeatureMap;
@@ -61,7 +62,7 @@ public final class FittedModel implements Serializable {
   private final double[] c;
   private final double lambda;
   private final Standardization standardization;
-  private final ClassIndex classIndex;
+  private final LabelIndex labelIndex;
   private final String config;
   /** Rebuilt from {@link #network} on first use (after deserialization too). */
   private transient FeatureMap map;
@@ -69,12 +70,12 @@ public final class FittedModel implements Serializable {
   /**
    * @param outputs the label column names (regression, PDE), or the class names in index order
    * @param standardization raw ↔ model units (the identity for PDEs and generated data)
-   * @param classIndex how raw labels map to classes (classification only, else null)
+   * @param labelIndex how raw labels map to classes 0..K−1 (classification only, else null)
    * @param config the configuration of the fit as JSON text, or null
    * @throws IllegalArgumentException when the parts do not fit together
    */
   public FittedModel(Kind kind, List<String> inputs, List<String> outputs, Network network, double[] theta,
-      double[] c, double lambda, Standardization standardization, ClassIndex classIndex, String config) {
+      double[] c, double lambda, Standardization standardization, LabelIndex labelIndex, String config) {
     this.kind = kind;
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
@@ -83,7 +84,7 @@ public final class FittedModel implements Serializable {
     this.c = c.clone();
     this.lambda = lambda;
     this.standardization = standardization;
-    this.classIndex = classIndex;
+    this.labelIndex = labelIndex;
     this.config = config;
     FeatureMap fm = featureMap();
     if (theta.length != fm.numParams()) {
@@ -99,13 +100,13 @@ public final class FittedModel implements Serializable {
       throw new IllegalArgumentException("the network takes " + fm.inputDim() + " inputs, the model names "
           + inputs.size() + " and standardizes " + standardization.features());
     }
-    if ((kind == Kind.CLASSIFICATION) != (classIndex != null)) {
-      throw new IllegalArgumentException(kind == Kind.CLASSIFICATION ? "a classification model needs its class index"
-          : "only a classification model has a class index");
+    if ((kind == Kind.CLASSIFICATION) != (labelIndex != null)) {
+      throw new IllegalArgumentException(kind == Kind.CLASSIFICATION ? "a classification model needs its label index"
+          : "only a classification model has a label index");
     }
-    if (kind == Kind.CLASSIFICATION && (this.outputs.size() < 2 || classIndex.classes() != this.outputs.size())) {
+    if (kind == Kind.CLASSIFICATION && (this.outputs.size() < 2 || labelIndex.classes() != this.outputs.size())) {
       throw new IllegalArgumentException("a classifier needs ≥ 2 classes and one name per class, got "
-          + this.outputs.size() + " outputs and " + classIndex.classes() + " classes");
+          + this.outputs.size() + " outputs and " + labelIndex.classes() + " classes");
     }
   }
 
@@ -151,8 +152,8 @@ public final class FittedModel implements Serializable {
   }
 
   /** How raw labels map to class indices; null unless a classifier. */
-  public ClassIndex classIndex() {
-    return classIndex;
+  public LabelIndex labelIndex() {
+    return labelIndex;
   }
 
   /** The configuration of the fit, JSON text (null when not recorded). */

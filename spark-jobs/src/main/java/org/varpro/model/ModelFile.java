@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.Initialization;
 import org.varpro.io.Location;
@@ -24,7 +25,7 @@ import org.varpro.spark.Standardization;
  * <pre>
  * format, version, kind        "varpro-model", 2, "regression" | "pde" | "classification"
  * inputs, outputs              input names; label names, or class names in index order
- * classes                      classification: {"type": "numeric" | "string", "labels": [...]}
+ * classes                      classification: the label index ({@code LabelIndex}: type, labels)
  * network, lambda, theta, c    the feature network, λ, θ, C {rows, columns, layout, values}
  * standardization              raw ↔ model units (feature and label means and scales)
  * config                       the configuration of the fit
@@ -51,8 +52,8 @@ public final class ModelFile {
     m.put("kind", model.kind().key());
     m.put("inputs", model.inputs());
     m.put("outputs", model.outputs());
-    if (model.classIndex() != null) {
-      m.put("classes", model.classIndex().toMap());
+    if (model.labelIndex() != null) {
+      m.put("classes", model.labelIndex().toMap());
     }
     m.put("network", model.network().toMap());
     m.put("lambda", model.lambda());
@@ -134,10 +135,12 @@ public final class ModelFile {
       List<String> inputs = strings(req(root, "inputs", f));
       List<String> outputs = strings(req(root, "outputs", f));
       Standardization std = standardization(root.get("standardization"), inputs, outputs, kind);
-      ClassIndex classes = null;
+      LabelIndex classes = null;
       if (kind == FittedModel.Kind.CLASSIFICATION) {
         JsonNode cl = req(root, "classes", f);
-        classes = new ClassIndex(strings(req(cl, "labels", f)), "numeric".equals(req(cl, "type", f).asText()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> index = JSON.convertValue(cl, Map.class);
+        classes = LabelIndex.fromMap(index);
       }
       JsonNode config = root.get("config");
       return new FittedModel(kind, inputs, outputs, network, doubles(req(root, "theta", f), f, "theta"), c,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.classify.Softmax;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
@@ -41,8 +42,8 @@ class ModelFileTest {
     FeatureMap map = NET.featureMap();
     Standardization std = new Standardization(new String[] {"a", "b", "c"}, new double[] {1, 2, 3},
         new double[] {0.5, 2, 4}, new String[] {"species"}, new double[1], new double[] {1}, 10);
-    ClassIndex classes = new ClassIndex(List.of("setosa", "virginica", "versicolor"), false);
-    return new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of("a", "b", "c"), classes.names(), NET,
+    LabelIndex classes = LabelIndex.byFrequency(java.util.Map.of("setosa", 5L, "virginica", 4L, "versicolor", 1L));
+    return new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of("a", "b", "c"), classes.labels(), NET,
         map.initialParams(7), random(map.numFeatures() * 3, 1), 1e-3, std, classes, "{\"model\":{\"hidden\":[5]}}");
   }
 
@@ -56,9 +57,9 @@ class ModelFileTest {
     assertArrayEquals(m.theta(), back.theta(), 0.0);
     assertArrayEquals(m.c(), back.c(), 0.0);
     assertEquals(m.standardization(), back.standardization());
-    assertEquals(m.classIndex(), back.classIndex());
-    assertEquals(1, back.classIndex().indexOf(" virginica "));
-    assertEquals(-1, back.classIndex().indexOf("unseen"));
+    assertEquals(m.labelIndex(), back.labelIndex());
+    assertEquals(1, back.labelIndex().indexOf(" virginica "));
+    assertEquals(-1, back.labelIndex().indexOf("unseen"));
 
     // Oracle: standardize by hand, the features times C by hand, softmax.
     int rows = 4;
