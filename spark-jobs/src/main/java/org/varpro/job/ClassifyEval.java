@@ -82,8 +82,8 @@ final class ClassifyEval {
   private static Rows table(FittedModel model, EvalJob.Options o) {
     Config config = model.configAsHocon();
     String section = ClassifyConfig.SECTION;
-    boolean builtIn = config.hasPath(section + ".data");
-    boolean header = config.hasPath(section + ".header") ? config.getBoolean(section + ".header") : !builtIn;
+    // The table reader's defaults: no header, commas (the built-in digits file has no header either).
+    boolean header = config.hasPath(section + ".header") && config.getBoolean(section + ".header");
     String separator = config.hasPath(section + ".separator") ? config.getString(section + ".separator") : ",";
     String label = labelColumn(model);
     TextTable t = TextTable.read(o.data, header, separator, List.of(label));

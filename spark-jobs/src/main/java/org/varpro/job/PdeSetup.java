@@ -13,6 +13,7 @@ import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.pde.PointSet;
 import org.varpro.core.pde.RowGroup;
 import org.varpro.core.solver.Evaluator;
+import org.varpro.model.FittedModel;
 import org.varpro.spark.PdeRowSource;
 import org.varpro.spark.SparkEvaluator;
 import org.varpro.spark.Standardization;
@@ -133,7 +134,9 @@ final class PdeSetup implements TrainingSetup {
   }
 
   @Override
-  public Map<String, Object> finalMetrics(double[] theta, double[] c) {
+  public Map<String, Object> finalMetrics(FittedModel model) {
+    double[] theta = model.theta();
+    double[] c = model.c();
     Map<String, Object> m = new LinkedHashMap<>();
     PdeErrors.SolutionErrors e = problem.testErrors(map, theta, c);
     if (e != null) {
@@ -161,13 +164,13 @@ final class PdeSetup implements TrainingSetup {
   }
 
   @Override
-  public Map<String, byte[]> plots(double[] theta, double[] c) throws IOException {
+  public Map<String, byte[]> plots(FittedModel model) throws IOException {
     Map<String, byte[]> out = new LinkedHashMap<>();
     if (problem.pde().dim() != 2) {
       return out;
     }
     PointSet points = problem.testPoints();
-    double[] u = PdeErrors.predict(map, theta, c, points);
+    double[] u = PdeErrors.predict(map, model.theta(), model.c(), points);
     List<String> v = problem.pde().variables();
     out.put("solution.png", Plots.heatMap("VarPro solution u(" + v.get(0) + ", " + v.get(1) + ")",
         v.get(0), v.get(1), points, u));

@@ -19,6 +19,7 @@ import org.varpro.config.StrictConfig;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Evaluator;
+import org.varpro.model.FittedModel;
 import org.varpro.spark.DataError;
 import org.varpro.spark.GeneratedSource;
 import org.varpro.spark.SparkEvaluator;
@@ -287,7 +288,9 @@ final class RegressionSetup implements TrainingSetup {
   }
 
   @Override
-  public Map<String, Object> finalMetrics(double[] theta, double[] c) {
+  public Map<String, Object> finalMetrics(FittedModel model) {
+    double[] theta = model.theta();
+    double[] c = model.c();
     Map<String, Object> m = new LinkedHashMap<>();
     int k = std.labels();
     m.putAll(RegressionMetrics.sums(evaluator.blocks(), mapBroadcast, theta, c, std,
@@ -304,11 +307,11 @@ final class RegressionSetup implements TrainingSetup {
   }
 
   @Override
-  public Map<String, byte[]> plots(double[] theta, double[] c) throws IOException {
+  public Map<String, byte[]> plots(FittedModel model) throws IOException {
     boolean useValidation = validationRows > 0;
     JavaRDD<RowBlock> rows = useValidation ? validation : evaluator.blocks();
     long count = useValidation ? validationRows : evaluator.rows();
-    double[][] pairs = RegressionMetrics.sample(rows, mapBroadcast, theta, c, std, count, PLOT_POINTS);
+    double[][] pairs = RegressionMetrics.sample(rows, mapBroadcast, model.theta(), model.c(), std, count, PLOT_POINTS);
     Map<String, byte[]> out = new LinkedHashMap<>();
     out.put("predicted-vs-true.png", Plots.predictedVsTrue((useValidation ? "Validation" : "Training") + " rows: predicted vs true " + std.labelNames()[0]
             + (pairs[0].length < count ? " (" + pairs[0].length + " of " + count + ")" : ""),

@@ -250,15 +250,15 @@ public final class TrainJob {
           result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
       log.flush();
 
-      Map<String, Object> metrics = setup.finalMetrics(result.theta(), result.c());
       FittedModel fitted = new FittedModel(FittedModel.Kind.parse(setup.kind()), setup.inputNames(),
           setup.outputNames(), Network.of(model, map.inputDim()), result.theta(), result.c(), result.lambda(),
           setup.standardization(), null, configJson.toString());
+      Map<String, Object> metrics = setup.finalMetrics(fitted);
       folder.writeString("model.json", ModelFile.toJson(fitted));
       folder.writeString("history.csv", History.csv(result.history()));
       Map<String, byte[]> pngs = new LinkedHashMap<>();
       pngs.put("convergence.png", Plots.convergence(job.name(), result.history(), metric));
-      pngs.putAll(setup.plots(result.theta(), result.c()));
+      pngs.putAll(setup.plots(fitted));
       for (Map.Entry<String, byte[]> png : pngs.entrySet()) {
         folder.write(png.getKey(), png.getValue());
       }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.solver.Evaluator;
+import org.varpro.model.FittedModel;
 import org.varpro.spark.Standardization;
 
 /**
@@ -49,13 +50,13 @@ interface TrainingSetup extends AutoCloseable {
   }
 
   /** The final metrics for summary.json (error figures of the fitted model). */
-  Map<String, Object> finalMetrics(double[] theta, double[] c);
+  Map<String, Object> finalMetrics(FittedModel model);
 
   /** The main error figure of {@link #iterationMetrics}, plotted against the iterations. */
   String errorMetric();
 
   /** Problem plots (heat maps of a PDE solution, predicted vs true): PNG bytes by file name, in order. */
-  Map<String, byte[]> plots(double[] theta, double[] c) throws java.io.IOException;
+  Map<String, byte[]> plots(FittedModel model) throws java.io.IOException;
 
   @Override
   void close();
