@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
@@ -69,10 +70,7 @@ public final class ClassifyJob {
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
 
-    // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
-    RowBlock trainRows = train.toBlock(1.0 / train.rows());
-    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())),
-        job.partitions(trainRows.rows));
+    JavaRDD<RowBlock> blocks = trainingBlocks(spark.sc, job, train);
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -94,8 +92,8 @@ public final class ClassifyJob {
     FittedModel model = new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of(std.featureNames()),
         classIndex.labels(), Network.of(s.model(), train.inputDim()), result.theta(), result.c(), result.lambda(), std,
         classIndex, JobConfig.toJson(job.root()));
-    ClassificationMetrics trainMetrics = model.metrics(train.toBlock(1.0));
-    ClassificationMetrics testMetrics = model.metrics(test.toBlock(1.0));
+    ClassificationMetrics trainMetrics = model.metrics(evaluationRows(train));
+    ClassificationMetrics testMetrics = model.metrics(evaluationRows(test));
     log.println("varpro: train " + trainMetrics.summary());
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
@@ -155,6 +153,21 @@ public final class ClassifyJob {
     }
     return new Standardization(names, new double[inputDim], std, new String[] {"_c" + inputDim}, new double[1],
         new double[] {1.0}, rows);
+  }
+
+  /**
+   * The training rows as the fit sees them: weights 1/m (the objective is the mean cross-entropy
+   * plus the ridge terms), blocks of {@code job.block-rows} rows over {@code job.partitions}
+   * partitions. A sweep task folds exactly these partitions ({@link LocalFit}).
+   */
+  static JavaRDD<RowBlock> trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
+    RowBlock rows = train.toBlock(1.0 / train.rows());
+    return sc.parallelize(Arrays.asList(rows.split(job.blockRows())), job.partitions(rows.rows));
+  }
+
+  /** The rows the metrics are computed on (weight 1 each). */
+  static RowBlock evaluationRows(LabeledData data) {
+    return data.toBlock(1.0);
   }
 
   private static String history(List<ClassifierRecord> history) {
