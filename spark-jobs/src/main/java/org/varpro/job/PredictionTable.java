@@ -44,7 +44,10 @@ final class PredictionTable {
     }
   }
 
-  /** The column names; a class name becomes {@code p_<name>} with characters other than letters, digits, - and . as _. */
+  /**
+   * The column names; a class name becomes {@code p_<name>} with every character other than
+   * letters, digits, - and . as _ (p_k, the class index, if two names would clash).
+   */
   static List<String> header(List<String> classes, boolean withLabels) {
     List<String> h = new ArrayList<>(List.of("row"));
     if (withLabels) {
@@ -109,8 +112,8 @@ final class PredictionTable {
     }
     Location tmp = file.hiddenSibling("tmp");
     try (SparkHandle spark = SparkHandle.open("varpro eval", o.master, false, JobConfig.DEFAULT_LOG_LEVEL, o.log)) {
-      spark.spark.createDataFrame(out, DataTypes.createStructType(fields)).coalesce(1).write().mode(SaveMode.ErrorIfExists)
-          .parquet(tmp.toString());
+      spark.spark.createDataFrame(out, DataTypes.createStructType(fields)).coalesce(1).write()
+          .mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
       file.delete();
       tmp.renameTo(file);
     } catch (IOException e) {

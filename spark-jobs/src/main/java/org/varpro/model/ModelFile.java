@@ -101,7 +101,10 @@ public final class ModelFile {
     }
   }
 
-  /** Reads a model.json on any file system; a missing, malformed or unsupported file is a {@link DataError} naming it. */
+  /**
+   * Reads a model.json on any file system; a missing, malformed or unsupported file is a
+   * {@link DataError} naming it.
+   */
   public static FittedModel read(Location file) {
     String f = file.toString();
     JsonNode root;
