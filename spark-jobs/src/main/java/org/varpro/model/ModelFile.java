@@ -25,7 +25,7 @@ import org.varpro.spark.Standardization;
  * <pre>
  * format, version, kind        "varpro-model", 2, "regression" | "pde" | "classification"
  * inputs, outputs              input names; label names, or class names in index order
- * classes                      classification: the label index ({@code LabelIndex}: type, labels)
+ * label_index                  classification: the label index ({@code LabelIndex}: type, labels)
  * network, lambda, theta, c    the feature network, λ, θ, C {rows, columns, layout, values}
  * standardization              raw ↔ model units (feature and label means and scales)
  * config                       the configuration of the fit
@@ -53,7 +53,7 @@ public final class ModelFile {
     m.put("inputs", model.inputs());
     m.put("outputs", model.outputs());
     if (model.labelIndex() != null) {
-      m.put("classes", model.labelIndex().toMap());
+      m.put("label_index", model.labelIndex().toMap());
     }
     m.put("network", model.network().toMap());
     m.put("lambda", model.lambda());
@@ -140,7 +140,7 @@ public final class ModelFile {
       Standardization std = standardization(root.get("standardization"), inputs, outputs, kind);
       LabelIndex classes = null;
       if (kind == FittedModel.Kind.CLASSIFICATION) {
-        JsonNode cl = req(root, "classes", f);
+        JsonNode cl = req(root, "label_index", f);
         @SuppressWarnings("unchecked")
         Map<String, Object> index = JSON.convertValue(cl, Map.class);
         classes = LabelIndex.fromMap(index);
