@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
@@ -20,7 +22,9 @@ import org.varpro.spark.TabularSource;
  * The rows of a classification run, ready for the solver: the training blocks on Spark with
  * weights summing to 1 (the objective is the weighted mean cross-entropy Σ w_i CE_i / Σ w_i),
  * and the training, test and (optional) validation rows on the driver for the metrics, features
- * in model units, labels as class indices.
+ * in model units, labels as class indices. {@code train} fits these blocks on Spark; a sweep task
+ * folds the same blocks partition by partition ({@link LocalFit#loadClassify}), so its row
+ * equals the {@code train} run bit for bit.
  *
  * @param trainBlocks training rows over the job's partitions, weights w_i / Σ w
  * @param train the training rows (weights as read), for the training metrics
@@ -37,24 +41,25 @@ record ClassifyData(JavaRDD<RowBlock> trainBlocks, RowBlock train, RowBlock test
     return train.inputDim;
   }
 
-  static ClassifyData load(ClassifyConfig c, JobConfig job, SparkHandle spark) {
+  static ClassifyData load(ClassifyConfig c, JobConfig job, SparkSession spark) {
     return c.isTable() ? table(c, job, spark) : builtIn(c, job, spark);
   }
 
   /** Digits or Fashion-MNIST, read and split on the driver. */
-  private static ClassifyData builtIn(ClassifyConfig c, JobConfig job, SparkHandle spark) {
+  private static ClassifyData builtIn(ClassifyConfig c, JobConfig job, SparkSession spark) {
     LabeledData.Split split = c.load();
     LabeledData train = split.train();
     // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
     RowBlock weighted = train.toBlock(1.0 / train.rows());
-    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(weighted.split(job.blockRows())),
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<RowBlock> blocks = sc.parallelize(Arrays.asList(weighted.split(job.blockRows())),
         job.partitions(weighted.rows));
     return new ClassifyData(blocks, train.toBlock(1.0), split.test().toBlock(1.0), null,
         LabelIndex.range(train.classes()), null, c.data(), () -> { });
   }
 
   /** A table read with Spark (the regression reader in classification mode). */
-  private static ClassifyData table(ClassifyConfig c, JobConfig job, SparkHandle spark) {
+  private static ClassifyData table(ClassifyConfig c, JobConfig job, SparkSession spark) {
     TabularSource source = source(c, c.table(), job.partitionsSetting(), job.blockRows())
         .classify(null)
         .validationFraction(c.testPath() == null ? c.testFraction() : c.validationFraction());
@@ -118,9 +123,9 @@ record ClassifyData(JavaRDD<RowBlock> trainBlocks, RowBlock train, RowBlock test
    * Reads a table; a class too small for the split is the fault of the held-out share's key,
    * other column and option problems found while reading that of the section.
    */
-  private static TabularData read(TabularSource source, ClassifyConfig c, SparkHandle spark) {
+  private static TabularData read(TabularSource source, ClassifyConfig c, SparkSession spark) {
     try {
-      return source.load(spark.spark);
+      return source.load(spark);
     } catch (DataError e) {
       throw e;
     } catch (StratifiedSplit.TooFewRows e) {

@@ -52,7 +52,7 @@ public final class ClassifyJob {
 
   static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
       long start) {
-    ClassifyData data = ClassifyData.load(s.data(), job, spark);
+    ClassifyData data = ClassifyData.load(s.data(), job, spark.spark);
     try {
       return train(job, s, spark, folder, log, start, data);
     } finally {
