@@ -4,28 +4,25 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.ClassifierListener;
-import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.classify.ClassifierResult;
+import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.JvpPerceptron;
-import org.varpro.core.classify.LabeledData;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
-import org.varpro.core.classify.LabelIndex;
 import org.varpro.model.FittedModel;
 import org.varpro.model.ModelFile;
 import org.varpro.model.Network;
@@ -60,17 +57,25 @@ public final class ClassifyJob {
 
   static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
       long start) {
-    LabeledData.Split split = s.data().load();
-    LabeledData train = split.train();
-    LabeledData test = split.test();
-    int classes = train.classes();
-    JvpPerceptron net = s.model().classifierNetwork(train.inputDim());
-    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows, %d inputs, %d classes",
-        s.data().data(), train.rows(), test.rows(), train.inputDim(), classes));
+    ClassifyData data = ClassifyData.load(s.data(), job, spark.spark);
+    try {
+      return train(job, s, spark, folder, log, start, data);
+    } finally {
+      data.release().run();
+    }
+  }
+
+  private static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
+      long start, ClassifyData data) {
+    int classes = data.classes().classes();
+    JvpPerceptron net = s.model().classifierNetwork(data.inputs());
+    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows%s, %d inputs, %d classes",
+        data.description(), data.train().rows, data.test().rows,
+        data.validation() == null ? "" : ", " + data.validation().rows + " validation rows", data.inputs(), classes));
+    log.println("varpro: classes " + data.classes());
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
-
-    JavaRDD<RowBlock> blocks = trainingBlocks(spark.sc, job, train);
+    JavaRDD<RowBlock> blocks = data.trainBlocks();
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -87,14 +92,19 @@ public final class ClassifyJob {
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
 
-    Standardization std = builtInScaling(s.data().data(), train.inputDim(), train.rows());
-    LabelIndex classIndex = LabelIndex.range(classes);
+    Standardization std = data.standardization() != null ? data.standardization()
+        : builtInScaling(s.data().data(), data.inputs(), data.train().rows);
+    LabelIndex labels = data.classes();
     FittedModel model = new FittedModel(FittedModel.Kind.CLASSIFICATION, List.of(std.featureNames()),
-        classIndex.labels(), Network.of(s.model(), train.inputDim()), result.theta(), result.c(), result.lambda(), std,
-        classIndex, JobConfig.toJson(job.root()));
-    ClassificationMetrics trainMetrics = model.metrics(evaluationRows(train));
-    ClassificationMetrics testMetrics = model.metrics(evaluationRows(test));
+        labels.labels(), Network.of(s.model(), data.inputs()), result.theta(), result.c(), result.lambda(), std,
+        labels, JobConfig.toJson(job.root()));
+    ClassificationMetrics trainMetrics = model.metrics(data.train());
+    ClassificationMetrics testMetrics = model.metrics(data.test());
+    ClassificationMetrics validationMetrics = data.validation() == null ? null : model.metrics(data.validation());
     log.println("varpro: train " + trainMetrics.summary());
+    if (validationMetrics != null) {
+      log.println("varpro: validation " + validationMetrics.summary());
+    }
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
 
@@ -112,8 +122,12 @@ public final class ClassifyJob {
     summary.put("name", job.name());
     summary.put("kind", "classification");
     summary.put("run_folder", folder.target().toString());
-    summary.put("data", s.data().data());
+    summary.put("data", data.description());
+    summary.put("classes", data.classes().labels());
     summary.put("train", trainMetrics.asMap());
+    if (validationMetrics != null) {
+      summary.put("validation", validationMetrics.asMap());
+    }
     summary.put("test", testMetrics.asMap());
     summary.put("objective", result.loss());
     summary.put("iterations", result.iterations());
@@ -153,21 +167,6 @@ public final class ClassifyJob {
     }
     return new Standardization(names, new double[inputDim], std, new String[] {"_c" + inputDim}, new double[1],
         new double[] {1.0}, rows);
-  }
-
-  /**
-   * The training rows as the fit sees them: weights 1/m (the objective is the mean cross-entropy
-   * plus the ridge terms), blocks of {@code job.block-rows} rows over {@code job.partitions}
-   * partitions. A sweep task folds exactly these partitions ({@link LocalFit}).
-   */
-  static JavaRDD<RowBlock> trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
-    RowBlock rows = train.toBlock(1.0 / train.rows());
-    return sc.parallelize(Arrays.asList(rows.split(job.blockRows())), job.partitions(rows.rows));
-  }
-
-  /** The rows the metrics are computed on (weight 1 each). */
-  static RowBlock evaluationRows(LabeledData data) {
-    return data.toBlock(1.0);
   }
 
   private static String history(List<ClassifierRecord> history) {
