@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
-import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
@@ -101,7 +100,7 @@ public final class ClassifyJob {
     saved.put("c", result.c());
     saved.put("configuration", SavedModel.parseObject(JobConfig.toJson(job.root())));
     try {
-      folder.writeString("model.json", BenchJson.toJson(saved) + "\n");
+      folder.writeString("model.json", SavedModel.JSON.writeValueAsString(saved) + "\n");
       folder.writeString("history.csv", history(result.history()));
       folder.write("convergence.png", Plots.classifierConvergence(job.name(), result.history()));
       folder.write("confusion.png", Plots.confusion(job.name() + ": test confusion matrix (rows: true class)",
@@ -132,7 +131,7 @@ public final class ClassifyJob {
     summary.put("partitions", blocks.getNumPartitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
-      folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");
+      folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }

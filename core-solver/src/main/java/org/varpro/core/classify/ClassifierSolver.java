@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.solver.StopReason;
+import org.varpro.core.solver.TruncatedCg;
 import org.varpro.core.stats.StatsKind;
 import org.varpro.core.stats.Triangular;
 

@@ -9,6 +9,7 @@ import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.TruncatedCg;
 import org.varpro.core.stats.StatsKind;
 
 /**
