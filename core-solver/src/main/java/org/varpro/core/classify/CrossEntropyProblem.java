@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.varpro.core.linalg.Lapack;
+import org.varpro.core.model.FeatureMap;
 import org.varpro.core.solver.InnerSolution;
 import org.varpro.core.solver.ReducedProblem;
 import org.varpro.core.solver.StepSystem;
@@ -53,13 +54,8 @@ public final class CrossEntropyProblem implements ReducedProblem {
   }
 
   @Override
-  public int numParams() {
-    return ev.featureMap().numParams();
-  }
-
-  @Override
-  public int numFeatures() {
-    return ev.featureMap().numFeatures();
+  public FeatureMap featureMap() {
+    return ev.featureMap();
   }
 
   /** C(θ) and the inner objective, warm-started from {@code c0} (null: zeros). */

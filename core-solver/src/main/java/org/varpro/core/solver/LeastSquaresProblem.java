@@ -1,7 +1,9 @@
 package org.varpro.core.solver;
 
+import java.util.Locale;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.linalg.Svd;
+import org.varpro.core.model.FeatureMap;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
 import org.varpro.core.stats.StatsKind;
@@ -17,53 +19,44 @@ import org.varpro.core.stats.Triangular;
 public final class LeastSquaresProblem implements ReducedProblem {
   private final Evaluator evaluator;
   private final SolverOptions options;
-  private final StepMethod method;
-  private final StatsKind pass1;
-  private final StatsKind pass2;
-  private final boolean golubPereyra;
-  private final boolean survivesRankLoss;
+  private final Plan plan;
 
   /** θ, its pass-1 summary and the inner solution from it. */
   record Point(double[] theta, ProjectionStats projection, InnerSolution inner) implements Iterate {}
 
+  /** The step method and the statistics of both passes, fixed for the run. */
+  private record Plan(StepMethod method, StatsKind pass1, StatsKind pass2, boolean golubPereyra,
+      boolean survivesRankLoss) {}
+
   public LeastSquaresProblem(Evaluator evaluator, SolverOptions options) {
+    this(evaluator, options, plan(evaluator, options));
+    evaluator.planJacobianAtAcceptedTrials(plan.method != StepMethod.MATRIX_FREE && plan.pass1 == StatsKind.QR
+        && plan.pass2 == StatsKind.QR && !plan.golubPereyra && !options.principalAngles);
+  }
+
+  private LeastSquaresProblem(Evaluator evaluator, SolverOptions options, Plan plan) {
     this.evaluator = evaluator;
     this.options = options;
+    this.plan = plan;
+  }
+
+  private static Plan plan(Evaluator evaluator, SolverOptions options) {
     int n = evaluator.featureMap().numFeatures();
     int p = evaluator.featureMap().numParams();
-    this.method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics,
+    StepMethod method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics,
         options.matrixFreeThreshold, options.hessian == HessianKind.KAUFMAN && !options.diagonalScaling);
-    this.pass2 = method.statistics();
-    this.pass1 = options.statistics;
-    this.golubPereyra = options.hessian == HessianKind.GOLUB_PEREYRA;
-    this.survivesRankLoss = survivesRankLoss(method, golubPereyra);
-    evaluator.planJacobianAtAcceptedTrials(method != StepMethod.MATRIX_FREE && pass1 == StatsKind.QR
-        && pass2 == StatsKind.QR && !golubPereyra && !options.principalAngles);
-  }
-
-  private LeastSquaresProblem(LeastSquaresProblem base, Evaluator redrawn) {
-    this.evaluator = redrawn;
-    this.options = base.options;
-    this.method = base.method;
-    this.pass1 = base.pass1;
-    this.pass2 = base.pass2;
-    this.golubPereyra = base.golubPereyra;
-    this.survivesRankLoss = base.survivesRankLoss;
+    boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
+    return new Plan(method, options.statistics, method.statistics(), gp, survivesRankLoss(method, gp));
   }
 
   @Override
-  public int numParams() {
-    return evaluator.featureMap().numParams();
-  }
-
-  @Override
-  public int numFeatures() {
-    return evaluator.featureMap().numFeatures();
+  public FeatureMap featureMap() {
+    return evaluator.featureMap();
   }
 
   @Override
   public Iterate evaluate(double[] theta, double lambda, Iterate from) {
-    ProjectionStats projection = evaluator.project(theta, pass1);
+    ProjectionStats projection = evaluator.project(theta, plan.pass1);
     return new Point(theta, projection, innerSolve(projection, lambda));
   }
 
@@ -76,10 +69,11 @@ public final class LeastSquaresProblem implements ReducedProblem {
   @Override
   public StepSystem linearize(Iterate at, double lambda, double[] previousTheta) {
     Point pt = (Point) at;
-    if (method == StepMethod.MATRIX_FREE) {
+    if (plan.method == StepMethod.MATRIX_FREE) {
       return MatrixFreeStepSolver.at(evaluator, pt.theta(), pt.inner().c(), pt.projection(), lambda, options);
     }
-    JacobianStats js = evaluator.jacobian(pt.theta(), pt.inner().c(), lambda, previousTheta, pass2, golubPereyra);
+    JacobianStats js = evaluator.jacobian(pt.theta(), pt.inner().c(), lambda, previousTheta, plan.pass2,
+        plan.golubPereyra);
     StepSolver step = StepSystems.build(js, options.hessian, options.diagonalScaling);
     if (js.subspace != null && previousTheta != null) {
       step.principalAngle = largestPrincipalAngle(js.subspace.triangular(), numFeatures());
@@ -89,7 +83,7 @@ public final class LeastSquaresProblem implements ReducedProblem {
 
   @Override
   public boolean stopsOnRankLoss(Iterate at) {
-    return at.inner().rankDeficient() && !survivesRankLoss;
+    return at.inner().rankDeficient() && !plan.survivesRankLoss;
   }
 
   @Override
@@ -99,12 +93,12 @@ public final class LeastSquaresProblem implements ReducedProblem {
 
   @Override
   public ReducedProblem redraw(int round) {
-    return new LeastSquaresProblem(this, evaluator.redraw(round));
+    return new LeastSquaresProblem(evaluator.redraw(round), options, plan);
   }
 
   @Override
   public String stepName() {
-    return method.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return plan.method.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The rank-revealing inner solve with the configured cut-off. */

@@ -1,5 +1,7 @@
 package org.varpro.core.solver;
 
+import org.varpro.core.model.FeatureMap;
+
 /**
  * A problem whose output weights C are eliminated by an inner solve, as the
  * {@link LevenbergMarquardt} driver sees it (DESIGN §5.5): at θ the inner solution (C(θ) and
@@ -19,11 +21,18 @@ public interface ReducedProblem {
     InnerSolution inner();
   }
 
+  /** The features A(θ) whose output weights are eliminated. */
+  FeatureMap featureMap();
+
   /** p, the length of θ. */
-  int numParams();
+  default int numParams() {
+    return featureMap().numParams();
+  }
 
   /** n, the number of features (the rank the continuation keeps). */
-  int numFeatures();
+  default int numFeatures() {
+    return featureMap().numFeatures();
+  }
 
   /**
    * The inner solve at θ for ridge λ. {@code from} is the current iterate when θ is a trial
