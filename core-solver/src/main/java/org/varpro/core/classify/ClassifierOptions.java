@@ -1,7 +1,6 @@
 package org.varpro.core.classify;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.varpro.core.solver.LmOptions;
 import org.varpro.core.solver.OptionSpec;
@@ -51,7 +50,7 @@ public final class ClassifierOptions extends LmOptions {
     s.add(OptionSpec.real("trust-radius", "initial trust radius of the matrix-free step (infinity: off)",
         o -> ((ClassifierOptions) o).trustRadius, (o, v) -> ((ClassifierOptions) o).trustRadius = v,
         v -> v > 0, "be > 0 (infinity: off)"));
-    SPECS = Collections.unmodifiableList(s);
+    SPECS = declare(ClassifierOptions.class, s);
   }
 
   /** The classification defaults of the driver options. */
@@ -63,16 +62,6 @@ public final class ClassifierOptions extends LmOptions {
     statistics = StatsKind.GRAM;
     matrixFreeThreshold = 3000;
     cgTolerance = 1e-4;
-  }
-
-  @Override
-  public List<OptionSpec<LmOptions>> specs() {
-    return SPECS;
-  }
-
-  @Override
-  public ClassifierOptions copy() {
-    return copyInto(new ClassifierOptions());
   }
 
   @Override

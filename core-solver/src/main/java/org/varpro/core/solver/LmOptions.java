@@ -3,6 +3,8 @@ package org.varpro.core.solver;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -94,8 +96,20 @@ public abstract class LmOptions implements Serializable {
       OptionSpec.integer("resample-every", "draw fresh collocation points every this many iterations (0 = fixed)",
           o -> o.resampleEvery, (o, v) -> o.resampleEvery = v, v -> v >= 0, "be >= 0"));
 
-  /** The declared options of this kind, driver options first. */
-  public abstract List<OptionSpec<LmOptions>> specs();
+  private static final Map<Class<?>, List<OptionSpec<LmOptions>>> DECLARED = new ConcurrentHashMap<>();
+
+  /** Registers a kind's declarations (from its static initializer) and returns them. */
+  protected static List<OptionSpec<LmOptions>> declare(Class<? extends LmOptions> kind,
+      List<OptionSpec<LmOptions>> specs) {
+    List<OptionSpec<LmOptions>> fixed = List.copyOf(specs);
+    DECLARED.put(kind, fixed);
+    return fixed;
+  }
+
+  /** The declared options of this kind (the keys its {@code solver} section takes), in order. */
+  public final List<OptionSpec<LmOptions>> specs() {
+    return DECLARED.get(getClass());
+  }
 
   /** The driver options named, in the order given. */
   protected static List<OptionSpec<LmOptions>> driver(String... keys) {
@@ -107,18 +121,25 @@ public abstract class LmOptions implements Serializable {
     return out;
   }
 
-  /** A copy (the solvers keep one, so later changes to this object do not reach a run). */
-  public abstract LmOptions copy();
-
-  /** Copies every driver option and every declared option of this kind into {@code to}. */
-  protected <T extends LmOptions> T copyInto(T to) {
+  /**
+   * A copy of every driver option and every declared option of this kind (the solvers keep one,
+   * so later changes to this object do not reach a run).
+   */
+  @SuppressWarnings("unchecked")
+  public final <T extends LmOptions> T copy() {
+    LmOptions to;
+    try {
+      to = getClass().getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("options need a public no-argument constructor: " + getClass(), e);
+    }
     for (OptionSpec<LmOptions> s : DRIVER) {
       s.assign(to, s.value(this));
     }
     for (OptionSpec<LmOptions> s : specs()) {
       s.assign(to, s.value(this));
     }
-    return to;
+    return (T) to;
   }
 
   /**

@@ -1,7 +1,6 @@
 package org.varpro.core.solver;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -37,17 +36,7 @@ public final class SolverOptions extends LmOptions {
         o -> ((SolverOptions) o).step, (o, v) -> ((SolverOptions) o).step = v, StepMethod::parse, null, null));
     s.add(OptionSpec.bool("diagonal-scaling", "Marquardt scaling by diag(H) instead of the identity",
         o -> ((SolverOptions) o).diagonalScaling, (o, v) -> ((SolverOptions) o).diagonalScaling = v));
-    SPECS = Collections.unmodifiableList(s);
-  }
-
-  @Override
-  public List<OptionSpec<LmOptions>> specs() {
-    return SPECS;
-  }
-
-  @Override
-  public SolverOptions copy() {
-    return copyInto(new SolverOptions());
+    SPECS = declare(SolverOptions.class, s);
   }
 
   @Override
