@@ -21,8 +21,9 @@ import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.LabeledData;
 
 /**
- * {@code varpro train} on a classification table: the digits as CSV and as a LibSVM copy made
- * here give the same model bit for bit, on the split of the built-in digits.
+ * {@code varpro train} on a classification table: the digits as CSV, as a LibSVM copy made here
+ * and with a uniform weight column give the same model bit for bit, on the split of the
+ * built-in digits.
  */
 class ClassifyTableTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +55,20 @@ class ClassifyTableTest {
     return JSON.readTree(out.resolve("model.json").toFile());
   }
 
+  /** The digits file with a 66th column, a weight of 2 on every row. */
+  private Path weightedCopy() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(digits)), StandardCharsets.UTF_8))) {
+      for (String l = r.readLine(); l != null; l = r.readLine()) {
+        out.add(l + ",2");
+      }
+    }
+    Path p = tmp.resolve("digits-weighted.csv");
+    Files.write(p, out);
+    return p;
+  }
+
   /** The digits file as LibSVM lines: label, then the non-zero pixels as index:value (1-based). */
   private Path libSvmCopy() throws IOException {
     List<String> out = new ArrayList<>();
@@ -76,7 +91,7 @@ class ClassifyTableTest {
   }
 
   @Test
-  void csvAndItsLibSvmCopyGiveTheSameModelBitForBit() throws IOException {
+  void csvItsLibSvmCopyAndUniformWeightsGiveTheSameModelBitForBit() throws IOException {
     String path = digits.toString().replace("\\", "/");
     JsonNode csv = train(config("csv", "path = \"" + path + "\", header = false, label = _c64"), tmp.resolve("csv"));
     JsonNode svm = train(config("svm", "path = \"" + libSvmCopy().toString().replace("\\", "/")
@@ -87,6 +102,12 @@ class ClassifyTableTest {
     assertEquals(csv.get("c").toString(), svm.get("c").toString());
     assertEquals(csv.get("standardization").get("feature_mean").toString(),
         svm.get("standardization").get("feature_mean").toString());
+    // Weights w_i = 2 enter the objective as w_i / Σ w = 2 / 2m = 1/m exactly (a power of two):
+    // the unweighted fit, to the bit. A missing normalization would double the cross-entropy.
+    JsonNode weighted = train(config("weighted", "path = \"" + weightedCopy().toString().replace("\\", "/")
+        + "\", header = false, label = _c64, weight = _c65"), tmp.resolve("weighted"));
+    assertEquals(csv.get("theta").toString(), weighted.get("theta").toString());
+    assertEquals(csv.get("c").toString(), weighted.get("c").toString());
     assertEquals("{\"type\":\"numeric\",\"labels\":[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}",
         csv.get("label_index").toString());
 

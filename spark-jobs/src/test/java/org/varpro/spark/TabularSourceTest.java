@@ -304,6 +304,28 @@ class TabularSourceTest {
           assertEquals(row + 1, b.weight[i], 0.0);
         }
       }
+      // The same table as Parquet (string label column): the same classes, split and blocks.
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < kinds.length; i++) {
+        rows.add(RowFactory.create((double) i, kinds[i], (double) (i + 1)));
+      }
+      StructType schema = new StructType().add("x", DataTypes.DoubleType).add("kind", DataTypes.StringType)
+          .add("w", DataTypes.DoubleType);
+      String dir = tmp.resolve("kinds.parquet").toString();
+      TestSpark.session().createDataFrame(rows, schema).coalesce(1).write().parquet(dir);
+      TabularData p = TabularSource.parquet(dir).labelColumns("kind").weightColumn("w").standardizeFeatures(false)
+          .validationFraction(0.5).seed(4).partitions(2).classify(null).load(TestSpark.session());
+      try {
+        assertEquals(d.classes(), p.classes());
+        for (RowBlock[] pair : new RowBlock[][] {{train, p.collectTraining()}, {held, p.collectValidation()}}) {
+          assertArrayEquals(pair[0].x, pair[1].x, 0.0);
+          assertArrayEquals(pair[0].y, pair[1].y, 0.0);
+          assertArrayEquals(pair[0].weight, pair[1].weight, 0.0);
+        }
+      } finally {
+        p.unpersist();
+      }
+
       // A test file read with these classes: an unseen label is an error at its line.
       Path t = tmp.resolve("test.csv");
       Files.write(t, List.of("x,kind,w", "1,a,1", "2,dog,1"));
