@@ -52,8 +52,7 @@ public final class LevenbergMarquardt {
     ReducedProblem.Iterate at = problem.evaluate(theta0.clone(), lambda, null);
     HistoryLog history = new HistoryLog(from == null ? List.of() : from.history());
     double[] previousTheta = from == null ? null : from.previousTheta();
-    double mu = from == null ? Double.NaN : from.mu();
-    double nu = from == null ? 2 : from.nu();
+    LmDamping damping = from == null ? LmDamping.start(options) : new LmDamping(options, from.mu());
     int slowSteps = from == null ? 0 : from.slowSteps();
     StopReason reason = StopReason.MAX_ITERATIONS;
     int iteration = from == null ? 0 : from.iteration();
@@ -84,11 +83,7 @@ public final class LevenbergMarquardt {
         reason = StopReason.GRADIENT_TOLERANCE;
         break;
       }
-      if (options.damping == Damping.RESIDUAL) {
-        mu = options.residualKappa * Math.pow(Math.sqrt(2 * at.inner().loss()), options.residualExponent);
-      } else if (Double.isNaN(mu)) {
-        mu = Double.isNaN(options.initialMu) ? options.tau * system.curvatureScale() : options.initialMu;
-      }
+      double mu = damping.initial(system.curvatureScale(), at.inner().loss());
       double muUsed = mu;
       int rejections = 0;
       boolean accepted = false;
@@ -104,20 +99,16 @@ public final class LevenbergMarquardt {
         }
         trial = problem.evaluate(theta, lambda, at);
         double actual = at.inner().loss() - trial.inner().loss();
-        rho = step.predicted() > 0 ? actual / step.predicted() : Double.NaN;
-        if (Double.isFinite(trial.inner().loss()) && actual > 0 && rho > 0) {
+        rho = LmDamping.gainRatio(actual, step.predicted());
+        if (LmDamping.acceptable(trial.inner().loss(), actual, rho)) {
           accepted = true;
           break;
         }
         rejections++;
-        if (options.damping == Damping.NIELSEN) {
-          mu *= nu;
-          nu *= 2;
-        } else {
-          mu *= 4;
-        }
+        boolean canGrow = damping.rejected();
+        mu = damping.mu();
         system.rejected(step);
-        if (rejections >= options.maxRejections || !Double.isFinite(mu) || step.norm() == 0) {
+        if (rejections >= options.maxRejections || !canGrow || step.norm() == 0) {
           break;
         }
       }
@@ -132,10 +123,7 @@ public final class LevenbergMarquardt {
       double previousLoss = at.inner().loss();
       previousTheta = at.theta();
       at = trial;
-      if (options.damping == Damping.NIELSEN) {
-        mu *= Math.max(1.0 / 3, 1 - Math.pow(2 * rho - 1, 3));
-        nu = 2;
-      }
+      damping.accepted(rho);
       system.accepted(step, rho);
       if (options.lambdaFactor < 1 && lambda > options.lambdaFloor && at.inner().effectiveRank() == n) {
         // Continuation: lower λ while the features keep full effective rank.
@@ -175,7 +163,7 @@ public final class LevenbergMarquardt {
         slowSteps = 0;
       }
       listener.onCompleted(new SolverState(iteration, round, (System.nanoTime() - start) * 1e-9, at.theta(),
-          at.inner().c(), at.inner().loss(), lambda, mu, nu, slowSteps, previousTheta, best,
+          at.inner().c(), at.inner().loss(), lambda, damping.mu(), SolverState.NU, slowSteps, previousTheta, best,
           reason == StopReason.MAX_ITERATIONS ? null : reason, history.snapshot()));
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
