@@ -177,10 +177,14 @@ public final class BenchCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
           "Scale benchmark of the Spark training job: VarPro-LM regression on rows generated inside "
-              + "the partitions, tanh 8->40->40->1 perceptron (p = 2000), Gram statistics. Prints the "
-              + "BLAS in use, dgemm and dsyrk rates measured in the same run, and per row count the "
-              + "seconds per iteration and per pass and the GFLOP/s of the Jacobian pass (flops "
-              + "counted from the shapes) against dgemm. The default run takes several minutes."})
+              + "the partitions, tanh 8->40->40->1 perceptron (p = 2000), TSQR and Gram statistics on "
+              + "the same cached rows. Prints the BLAS in use, dgemm, Gram, dgeqrf and structured TSQR "
+              + "kernel rates measured in the same run, and per row count and statistics the seconds "
+              + "per iteration and per pass, the GFLOP/s of the Jacobian pass (flops counted from the "
+              + "shapes) against dgemm and dgeqrf, where the merges ran and their cost, the bytes "
+              + "shuffled per iteration and the peak heaps. Above 20,000 parameters the step is "
+              + "matrix-free and the seconds per CG product are printed. The default run takes "
+              + "about half an hour on 2 cores."})
   static final class Scale implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[2]",
         description = "Spark master (default: ${DEFAULT-VALUE}).")
@@ -202,10 +206,10 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Timed iterations per row count, after the warm-up (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--statistics", defaultValue = "gram",
-        description = "Solver statistics: gram (Gram sums, the fast mode) or qr (TSQR) "
-            + "(default: ${DEFAULT-VALUE}).")
-    String statistics;
+    @Option(names = "--statistics", split = ",", defaultValue = "qr,gram",
+        description = "Solver statistics to run on the same rows, in order: qr (TSQR, the accurate "
+            + "default), gram (Gram sums, the fast mode) or both (default: ${DEFAULT-VALUE}).")
+    List<String> statistics;
 
     @Option(names = "--inputs", defaultValue = "8",
         description = "Input dimension of the generated rows (default: ${DEFAULT-VALUE}).")
@@ -262,14 +266,14 @@ public final class BenchCommand implements Callable<Integer> {
         err.flush();
       };
       try {
-        o.statistics = org.varpro.core.stats.StatsKind.parse(statistics);
+        o.statistics = statistics.stream().map(org.varpro.core.stats.StatsKind::parse).toList();
         o.validate();
       } catch (IllegalArgumentException e) {
         err.println("varpro: " + e.getMessage());
         return 2;
       }
       org.apache.spark.sql.SparkSession spark = benchSession("varpro-bench-scale", master);
-      ScaleBench.Report report = ScaleBench.run(spark, o);
+      org.varpro.bench.ScaleReport report = ScaleBench.run(spark, o);
       out.print(report.render());
       out.flush();
       if (json != null) {

@@ -33,6 +33,15 @@ public final class PartitionedEvaluator implements Evaluator {
   public static final int DEFAULT_DRIVER_MERGE_LIMIT = 64;
   /** Partition summaries per group in the levels before the last. */
   public static final int DEFAULT_FANOUT = 8;
+  /**
+   * The Jacobian pass's TSQR factors merge pairwise down to one ({@link #driverLimitFor},
+   * {@link #fanoutFor}): a merge of two (n+p+1)-column triangles is ⅔(n+p+1)³ flops, so on
+   * Spark they run on the executors, the pairs of a level in parallel (depth ⌈log₂ P⌉), and the
+   * driver receives one factor instead of merging P of them in a row.
+   */
+  public static final int QR_DRIVER_MERGE_LIMIT = 1;
+  /** See {@link #QR_DRIVER_MERGE_LIMIT}. */
+  public static final int QR_FANOUT = 2;
 
   private final FeatureMap map;
   private final RowBlock[][] partitions;
@@ -167,7 +176,27 @@ public final class PartitionedEvaluator implements Evaluator {
       partials.add(foldJacobian(map, theta, c, thetaPrevious, n, p, outputs, kind, golubPereyra, subspaces,
           ridgeOf(j, lambda), List.of(partitions[j]).iterator()));
     }
-    return mergeInOrder(mergeTree(partials, driverMergeLimit, fanout, JacobianStats::merge), JacobianStats::merge);
+    return mergeInOrder(mergeTree(partials, driverLimitFor(kind, driverMergeLimit), fanoutFor(kind, fanout),
+        JacobianStats::merge), JacobianStats::merge);
+  }
+
+  /** The last level's size of the Jacobian pass's merge tree: 1 for TSQR factors, else {@code driverLimit}. */
+  public static int driverLimitFor(StatsKind kind, int driverLimit) {
+    return kind == StatsKind.QR ? QR_DRIVER_MERGE_LIMIT : driverLimit;
+  }
+
+  /** The group size of the Jacobian pass's merge tree: 2 for TSQR factors, else {@code fanout}. */
+  public static int fanoutFor(StatsKind kind, int fanout) {
+    return kind == StatsKind.QR ? QR_FANOUT : fanout;
+  }
+
+  /** Levels of the merge tree before the last merge for {@code partials} partials (0: none). */
+  public static int treeLevels(int partials, int driverLimit, int fanout) {
+    int levels = 0;
+    for (int size = partials; size > driverLimit; size = (size + fanout - 1) / fanout) {
+      levels++;
+    }
+    return levels;
   }
 
   /** Pass 1 over one partition: its blocks folded in order into a fresh summary. */
