@@ -74,6 +74,8 @@ public final class ScaleBench {
      * compilation and the growth of the heap are not charged to the first row count.
      */
     public boolean jvmWarmup = true;
+    /** CG products per matrix-free step at most (p above the matrix-free threshold); 0: the solver's default. */
+    public int cgMaxIterations = 0;
     /** Concurrent callers for the second reference measurement (0: Spark's default parallelism). */
     public int callers = 0;
     public Consumer<String> progress = s -> {};
@@ -101,6 +103,7 @@ public final class ScaleBench {
       require(gemmSize >= 1, "--gemm-size must be >= 1");
       require(repeats >= 1, "--repeats must be >= 1");
       require(callers >= 0, "--callers must be >= 0");
+      require(cgMaxIterations >= 0, "--cg-max-iterations must be >= 0");
     }
 
     Map<String, Object> toMap() {
@@ -117,6 +120,7 @@ public final class ScaleBench {
       m.put("gemm_size", gemmSize);
       m.put("repeats", repeats);
       m.put("jvm_warmup", jvmWarmup);
+      m.put("cg_max_iterations", cgMaxIterations);
       return m;
     }
   }
@@ -237,6 +241,9 @@ public final class ScaleBench {
     so.statistics = kind;
     so.lambda = o.lambda;
     so.maxIterations = o.iterations;
+    if (o.cgMaxIterations > 0) {
+      so.cgMaxIterations = o.cgMaxIterations;
+    }
     StepMethod step = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics,
         so.matrixFreeThreshold, true);
     // The statistics of the solver's Jacobian pass (raw rows for the dual step; none when matrix-free).
@@ -281,8 +288,10 @@ public final class ScaleBench {
       double jvm) {
     int iters = timed.iterations();
     int partials = spark.partitions();
-    int limit = pass2 == null ? 0 : PartitionedEvaluator.driverLimitFor(pass2, SparkEvaluator.DEFAULT_DRIVER_MERGE_LIMIT);
-    int fanout = pass2 == null ? 2 : PartitionedEvaluator.fanoutFor(pass2, SparkEvaluator.DEFAULT_FANOUT);
+    int cols = spark.featureMap().numFeatures() + spark.featureMap().numParams() + 1;
+    int limit = pass2 == null ? 0 : PartitionedEvaluator.driverLimitFor(pass2, cols,
+        SparkEvaluator.DEFAULT_DRIVER_MERGE_LIMIT);
+    int fanout = pass2 == null ? 2 : PartitionedEvaluator.fanoutFor(pass2, cols, SparkEvaluator.DEFAULT_FANOUT);
     int levels = pass2 == null ? 0 : PartitionedEvaluator.treeLevels(partials, limit, fanout);
     int top = partials;
     for (int l = 0; l < levels; l++) {
@@ -290,7 +299,6 @@ public final class ScaleBench {
     }
     int jac = timed.jacobian.size();
     double perIter = timed.timedSeconds() / iters;
-    int cols = spark.featureMap().numFeatures() + spark.featureMap().numParams() + 1;
     return new SizeResult(m, label, step.name().toLowerCase(Locale.ROOT).replace('_', '-'), iters,
         r.stopReason().name().toLowerCase(Locale.ROOT), r.loss(), load, timed.warmupSeconds(), perIter, jac,
         PassTimer.mean(timed.jacobian), timed.projection.size(), PassTimer.mean(timed.projection),

@@ -235,6 +235,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Repetitions of each reference kernel, best counts (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--cg-max-iterations", defaultValue = "0",
+        description = "CG products per matrix-free step at most, for p above the solver's matrix-free "
+            + "threshold (20,000); 0: the solver's default (default: ${DEFAULT-VALUE}).")
+    int cgMaxIterations;
+
     @Option(names = "--no-jvm-warmup",
         description = "Skip the untimed Jacobian pass that warms the JVM before the first row count.")
     boolean noJvmWarmup;
@@ -261,6 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
       o.gemmSize = gemmSize;
       o.repeats = repeats;
       o.jvmWarmup = !noJvmWarmup;
+      o.cgMaxIterations = cgMaxIterations;
       o.progress = line -> {
         err.println(line);
         err.flush();

@@ -42,7 +42,8 @@ import org.varpro.core.stats.StatsKind;
  * <p><b>Jobs.</b> Every pass is one Spark job ({@link OrderedReduction#foldPartitions}: a plain
  * {@code runJob} over the cached blocks; a few jobs with the executor-side merge tree when there
  * are more than {@link #DEFAULT_DRIVER_MERGE_LIMIT} partitions; the Jacobian pass's TSQR factors
- * always go through it, pairwise down to one factor: {@link PartitionedEvaluator#driverLimitFor})
+ * of 1,024 columns or more always go through it, pairwise down to one factor:
+ * {@link PartitionedEvaluator#driverLimitFor})
  * with a description
  * "iteration k: Jacobian pass" or "iteration k: projection pass (trial t)", k counting the
  * Jacobian passes so far. The parameters (θ, C, …: kilobytes) travel in the job's closure, inside
@@ -309,8 +310,8 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     List<JacobianStats> ordered = pass("Jacobian pass",
         (index, it) -> PartitionedEvaluator.foldJacobian(m.value(), th, cc, previous, n, p, k, kind,
             golubPereyra, subspaces, PartitionedEvaluator.ridgeOf(index, lambda), it),
-        JacobianStats::merge, PartitionedEvaluator.driverLimitFor(kind, driverMergeLimit),
-        PartitionedEvaluator.fanoutFor(kind, fanout));
+        JacobianStats::merge, PartitionedEvaluator.driverLimitFor(kind, n + p + 1, driverMergeLimit),
+        PartitionedEvaluator.fanoutFor(kind, n + p + 1, fanout));
     return PartitionedEvaluator.mergeInOrder(ordered, JacobianStats::merge);
   }
 

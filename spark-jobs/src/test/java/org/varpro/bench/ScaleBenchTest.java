@@ -148,16 +148,17 @@ class ScaleBenchTest {
   }
 
   /**
-   * Both statistics on the same rows (the default): TSQR counts more flops than Gram and merges
-   * through the executor tree
-   * (3 partitions: 2 levels, 2 merges, nothing on the driver) and shuffles its factors; Gram
-   * merges its 3 partials on the driver and shuffles nothing.
+   * Both statistics on the same rows (the default), N = 1082 columns (3→30→30: wide enough for
+   * the executor tree of TSQR factors): TSQR counts more flops than Gram, merges through the
+   * executor tree (3 partitions: 2 levels, 2 merges, nothing on the driver) and shuffles its
+   * factors; Gram merges its 3 partials on the driver.
    */
   @Test
   void bothStatisticsReportWhereTheirMergesRan() {
     ScaleBench.Options o = tiny(StatsKind.QR, new ArrayList<>());
     o.statistics = List.of(StatsKind.QR, StatsKind.GRAM);
-    o.rows = List.of(3000L);
+    o.hidden = List.of(30, 30);
+    o.rows = List.of(4500L);
     ScaleReport report = ScaleBench.run(session(), o);
     ScaleReport.SizeResult qr = report.sizes("qr").get(0);
     ScaleReport.SizeResult gram = report.sizes("gram").get(0);
