@@ -70,7 +70,8 @@ class StackedQrTest {
   void denseBlockUnderATriangleMatchesTheStackedDgeqrf() {
     assertSameFactor(70, 50, 0, 16, 1); // several panels, a narrower last one
     assertSameFactor(70, 5, 0, 32, 2); // fewer rows than a panel
-    assertSameFactor(40, 100, 0, 40, 3); // one panel: the stacked dgeqrf itself
+    assertSameFactor(40, 100, 0, 40, 3); // one panel, split once (20 + 20 columns)
+    assertSameFactor(150, 120, 0, 96, 9); // panels split twice (96 → 48 → 24) and a last one of 54
   }
 
   @Test
