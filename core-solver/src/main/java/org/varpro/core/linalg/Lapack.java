@@ -223,22 +223,6 @@ public final class Lapack {
     return tau;
   }
 
-  /**
-   * {@link #householder(double[], int, int)} of the m×n block at {@code offA} (leading dimension
-   * {@code lda}); τ goes to {@code tau[offTau …]}.
-   */
-  public static void householder(double[] a, int offA, int lda, int m, int n, double[] tau, int offTau) {
-    if (Math.min(m, n) == 0) {
-      return;
-    }
-    intW info = new intW(0);
-    double[] query = new double[1];
-    LAPACK_.dgeqrf(m, n, a, offA, lda, tau, offTau, query, 0, -1, info);
-    double[] work = new double[Math.max(1, (int) query[0])];
-    LAPACK_.dgeqrf(m, n, a, offA, lda, tau, offTau, work, 0, work.length, info);
-    check(info, "dgeqrf");
-  }
-
   /** B (m×nb) ← Q·B or Qᵀ·B for the Q of {@link #householder}. */
   public static void applyQ(boolean transpose, double[] reflectors, int m, int n, double[] tau,
       double[] b, int nb) {

@@ -15,9 +15,8 @@ package org.varpro.core.linalg;
  * never multiplied), and the merge of two triangles costs ⅔n³ instead of (10/3)n³.
  *
  * <p><b>Blocking.</b> Columns go in panels of {@link #panelWidth} columns. A panel's reflectors
- * come from the Householder QR ({@link #panelQr}: recursive, dgeqrf at the leaves) of the small
- * stacked matrix [R's diagonal block; B's active rows of the panel] (its structural zeros stay
- * exact zeros: a reflector only mixes rows that are
+ * come from LAPACK's dgeqrf on the small stacked matrix [R's diagonal block; B's active rows of
+ * the panel] (its structural zeros stay exact zeros: a reflector only mixes rows that are
  * already nonzero in later columns, and 0·x is exactly 0), so in the compact WY form
  * Q = I − V·T·Vᵀ the R part of V is the identity and only B's part V₂ is stored. T comes from
  * G = V₂ᵀV₂ (one dgemm; VᵀV = I + G) by LAPACK's dlarft recurrence
@@ -30,8 +29,6 @@ package org.varpro.core.linalg;
 public final class StackedQr {
   /** Widest panel: wider panels raise the level-3 share but cost more in their own dgeqrf. */
   static final int MAX_PANEL = 128;
-  /** Panels (and halves of panels) at most this wide are factored by LAPACK's dgeqrf. */
-  static final int LEAF_COLUMNS = 32;
   /** Up to this many columns the whole factor is one panel (the stacked dgeqrf). */
   public static final int SINGLE_PANEL_COLUMNS = 64;
 
@@ -85,10 +82,8 @@ public final class StackedQr {
         continue;
       }
       int ld = w + h;
-      if (work == null || work.length < (ld + 1) * w) {
-        // One column of slack: netlib's dgeqrf checks offset + n·lda against the length, and
-        // panelQr's blocks start inside the array.
-        work = new double[(w + m + 1) * w];
+      if (work == null || work.length < ld * w) {
+        work = new double[(w + m) * w];
       }
       double[] p = work;
       // P = [R's diagonal block (upper triangle, zeros below); B's active rows of the panel].
@@ -99,8 +94,7 @@ public final class StackedQr {
         }
         System.arraycopy(b, col * m, p, w + c * ld, h);
       }
-      double[] tau = new double[w];
-      panelQr(p, 0, ld, ld, w, tau, 0);
+      double[] tau = Lapack.householder(p, ld, w);
       for (int c = 0; c < w; c++) {
         System.arraycopy(p, c * ld, r, j0 + (j0 + c) * n, c + 1);
       }
@@ -111,50 +105,12 @@ public final class StackedQr {
     }
   }
 
-  /**
-   * Householder QR of the rows×cols block at {@code off} (leading dimension ld), stored as
-   * dgeqrf stores it (R on and above the diagonal, the reflectors below, τ from {@code tauOff}),
-   * recursively: the left half, its Qᵀ applied to the right half by level-3 products, then the
-   * right half below the left half's rows (Elmroth and Gustavson's recursive QR). Up to
-   * {@link #LEAF_COLUMNS} columns LAPACK's dgeqrf runs it; above, most of the panel's work is
-   * dgemm instead of dgeqrf's level-2 inner panels (about a sixth of the kernel's time at
-   * N = 2042 with dgeqrf on the whole panel). Exact zeros stay exact zeros, as in dgeqrf.
-   */
-  static void panelQr(double[] a, int off, int ld, int rows, int cols, double[] tau, int tauOff) {
-    if (cols <= LEAF_COLUMNS || rows <= cols) {
-      Lapack.householder(a, off, ld, rows, cols, tau, tauOff);
-      return;
-    }
-    int c1 = cols / 2;
-    int c2 = cols - c1;
-    panelQr(a, off, ld, rows, c1, tau, tauOff);
-    // The left half's reflectors as an explicit unit lower trapezoid V (rows × c1).
-    double[] v = new double[rows * c1];
-    for (int c = 0; c < c1; c++) {
-      v[c + c * rows] = 1.0;
-      System.arraycopy(a, off + c + 1 + c * ld, v, c + 1 + c * rows, rows - c - 1);
-    }
-    double[] g = new double[c1 * c1];
-    Lapack.gemm(true, false, c1, c1, rows, 1.0, v, 0, rows, v, 0, rows, 0.0, g, 0, c1);
-    double[] t = triangularFactor(g, c1, tau, tauOff);
-    // Right half C ← Qᵀ·C = C − V·Tᵀ·(Vᵀ·C).
-    double[] wk = new double[c1 * c2];
-    int right = off + c1 * ld;
-    Lapack.gemm(true, false, c1, c2, rows, 1.0, v, 0, rows, a, right, ld, 0.0, wk, 0, c1);
-    Lapack.triangularMultiply(true, t, c1, c1, wk, 0, c1, c2);
-    Lapack.gemm(false, false, rows, c2, c1, -1.0, v, 0, rows, wk, 0, c1, 1.0, a, right, ld);
-    panelQr(a, right + c1, ld, rows - c1, c2, tau, tauOff + c1);
-  }
-
   /** Applies the panel's Qᵀ = I − V·Tᵀ·Vᵀ to R's panel rows and B's active rows, columns j0 + w … n. */
   private static void updateTrailing(double[] r, int n, double[] b, int m, int j0, int w, int h,
       double[] p, int ld, double[] tau) {
     int j1 = j0 + w;
     int nt = n - j1;
-    // (VᵀV)[i, c] = (V₂ᵀV₂)[i, c] for i < c: the R part of V is the identity.
-    double[] g = new double[w * w];
-    Lapack.gemm(true, false, w, w, h, 1.0, p, w, ld, p, w, ld, 0.0, g, 0, w);
-    double[] t = triangularFactor(g, w, tau, 0);
+    double[] t = triangularFactor(p, ld, w, h, tau);
     // W = R[j0:j1, j1:n] + V₂ᵀ·B[0:h, j1:n]
     double[] wk = new double[w * nt];
     for (int c = 0; c < nt; c++) {
@@ -172,18 +128,18 @@ public final class StackedQr {
   }
 
   /**
-   * T (w×w upper triangular) of the compact WY form Q = I − V·T·Vᵀ, by LAPACK dlarft's
-   * recurrence T[0:c, c] = −τ_c · T[0:c, 0:c] · (VᵀV)[0:c, c], with the inner products G = VᵀV
-   * (only its strict upper triangle is read) from one level-3 product instead of dlarft's
-   * level-2 ones.
+   * T (w×w upper triangular) of the compact WY form, LAPACK dlarft's recurrence with the inner
+   * products from one level-3 product: (VᵀV)[i, c] = G[i, c] for i &lt; c, since the R part of
+   * V is the identity.
    */
-  private static double[] triangularFactor(double[] g, int w, double[] tau, int tauOff) {
+  private static double[] triangularFactor(double[] p, int ld, int w, int h, double[] tau) {
+    double[] g = new double[w * w];
+    Lapack.gemm(true, false, w, w, h, 1.0, p, w, ld, p, w, ld, 0.0, g, 0, w);
     double[] t = new double[w * w];
     double[] x = new double[w];
     for (int c = 0; c < w; c++) {
-      double tc = tau[tauOff + c];
-      t[c + c * w] = tc;
-      if (tc == 0.0) {
+      t[c + c * w] = tau[c];
+      if (tau[c] == 0.0) {
         continue; // H_c = I: its column of T stays zero
       }
       for (int i = 0; i < c; i++) {
@@ -194,7 +150,7 @@ public final class StackedQr {
         x[i] = s;
       }
       for (int i = 0; i < c; i++) {
-        t[i + c * w] = -tc * x[i];
+        t[i + c * w] = -tau[c] * x[i];
       }
     }
     return t;
