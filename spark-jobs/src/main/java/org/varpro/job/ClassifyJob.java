@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
@@ -25,6 +23,7 @@ import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
+import org.varpro.spark.DriverBlocks;
 import org.varpro.spark.SparkClassifyEvaluator;
 import org.varpro.spark.SparkFits;
 
@@ -39,9 +38,9 @@ public final class ClassifyJob {
   private ClassifyJob() {}
 
   /** The parts of a classification run that can be checked without Spark. */
-  record Settings(ClassifyConfig data, ModelConfig model, ClassifierOptions solver) {}
+  public record Settings(ClassifyConfig data, ModelConfig model, ClassifierOptions solver) {}
 
-  static Settings check(JobConfig job) {
+  public static Settings check(JobConfig job) {
     ClassifyConfig data = ClassifyConfig.parse(job.root());
     ModelConfig model = ModelConfig.parse(job.root(), null);
     if (!model.type().equals("perceptron")) {
@@ -59,13 +58,12 @@ public final class ClassifyJob {
     LabeledData train = split.train();
     LabeledData test = split.test();
     int classes = train.classes();
-    JvpPerceptron net = s.model().classifierNetwork(train.inputDim());
+    JvpPerceptron net = network(s.model(), train);
     log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows, %d inputs, %d classes",
         s.data().data(), train.rows(), test.rows(), train.inputDim(), classes));
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
 
-    JavaRDD<RowBlock> blocks = trainingBlocks(spark.sc, job, train);
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -77,14 +75,14 @@ public final class ClassifyJob {
         log.flush();
       }
     };
-    ClassifierResult result = SparkFits.classification(blocks, net, classes, s.model().seed(), s.solver(), listener);
+    Fitted fitted = fit(spark.sc, job, s.model(), s.solver(), split, listener);
+    ClassifierResult result = fitted.result();
     log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
 
-    ClassifierModel model = ClassifierModel.of(net, result, classes);
-    ClassificationMetrics trainMetrics = model.evaluate(evaluationRows(train));
-    ClassificationMetrics testMetrics = model.evaluate(evaluationRows(test));
+    ClassificationMetrics trainMetrics = fitted.train();
+    ClassificationMetrics testMetrics = fitted.test();
     log.println("varpro: train " + trainMetrics.summary());
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
@@ -124,10 +122,10 @@ public final class ClassifyJob {
     summary.put("parameters", net.numParams());
     summary.put("model", net.describe());
     summary.putAll(Lapack.summaryFields());
-    summary.put("blas_executors", spark.executorBlas(blocks.getNumPartitions()));
+    summary.put("blas_executors", spark.executorBlas(fitted.partitions()));
     summary.put("spark_version", spark.spark.version());
     summary.put("spark_master", spark.master());
-    summary.put("partitions", blocks.getNumPartitions());
+    summary.put("partitions", fitted.partitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
       folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");
@@ -138,13 +136,53 @@ public final class ClassifyJob {
   }
 
   /**
+   * A fitted classification run.
+   *
+   * @param train the metrics on the training rows
+   * @param test the metrics on the test rows
+   * @param partitions the partitions of the training rows
+   * @param wallSeconds the fit's wall time (the rows put on Spark and cached, the solver)
+   */
+  public record Fitted(JvpPerceptron network, ClassifierResult result, ClassificationMetrics train,
+      ClassificationMetrics test, int partitions, double wallSeconds) {}
+
+  /** The configuration's network for the data's inputs. */
+  static JvpPerceptron network(ModelConfig model, LabeledData train) {
+    return model.classifierNetwork(train.inputDim());
+  }
+
+  /**
+   * GNvpro on Spark from the network's seeded θ₀ over the training rows
+   * ({@link #trainingBlocks}), then the metrics on the training and test rows: what
+   * {@code train} runs, and {@code bench classify} with it.
+   */
+  public static Fitted fit(JavaSparkContext sc, JobConfig job, ModelConfig model, ClassifierOptions solver,
+      LabeledData.Split split, ClassifierListener listener) {
+    long start = System.nanoTime();
+    LabeledData train = split.train();
+    int classes = train.classes();
+    JvpPerceptron net = network(model, train);
+    ClassifierResult result;
+    int partitions;
+    try (DriverBlocks blocks = trainingBlocks(sc, job, train)) {
+      partitions = blocks.rdd().getNumPartitions();
+      result = SparkFits.classification(blocks.rdd(), net, classes, model.seed(), solver, listener);
+    }
+    double wall = (System.nanoTime() - start) * 1e-9;
+    ClassifierModel fitted = ClassifierModel.of(net, result, classes);
+    return new Fitted(net, result, fitted.evaluate(evaluationRows(train)), fitted.evaluate(evaluationRows(split.test())),
+        partitions, wall);
+  }
+
+  /**
    * The training rows as the fit sees them: weights 1/m (the objective is the mean cross-entropy
    * plus the ridge terms), blocks of {@code job.block-rows} rows over {@code job.partitions}
-   * partitions. A sweep task folds exactly these partitions ({@link LocalFit}).
+   * partitions, broadcast rather than shipped in tasks. A sweep task folds exactly these
+   * partitions ({@link LocalFit}); close after the fit.
    */
-  static JavaRDD<RowBlock> trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
+  public static DriverBlocks trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
     RowBlock rows = train.toBlock(1.0 / train.rows());
-    return sc.parallelize(Arrays.asList(rows.split(job.blockRows())), job.partitions(rows.rows));
+    return DriverBlocks.of(sc, rows.split(job.blockRows()), job.partitions(rows.rows));
   }
 
   /** The rows the metrics are computed on (weight 1 each). */

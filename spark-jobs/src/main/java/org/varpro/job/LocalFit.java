@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.varpro.config.ModelConfig;
@@ -38,6 +37,7 @@ import org.varpro.core.solver.VarProSolver;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
 import org.varpro.core.stats.StatsKind;
+import org.varpro.spark.DriverBlocks;
 import org.varpro.spark.GeneratedSource;
 import org.varpro.spark.Standardization;
 import org.varpro.spark.TabularData;
@@ -141,10 +141,11 @@ public final class LocalFit {
   /** Reads and splits the labelled rows of a classification configuration, as {@code train} does. */
   public static ClassifyRows loadClassify(SparkSession spark, JobConfig job) {
     LabeledData.Split split = ClassifyJob.check(job).data().load();
-    JavaRDD<RowBlock> blocks = ClassifyJob.trainingBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-        job, split.train());
-    return new ClassifyRows(partitions(blocks.glom().collect()), ClassifyJob.evaluationRows(split.train()),
-        ClassifyJob.evaluationRows(split.test()), split.train().classes(), split.train().inputDim());
+    try (DriverBlocks blocks = ClassifyJob.trainingBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        job, split.train())) {
+      return new ClassifyRows(partitions(blocks.rdd().glom().collect()), ClassifyJob.evaluationRows(split.train()),
+          ClassifyJob.evaluationRows(split.test()), split.train().classes(), split.train().inputDim());
+    }
   }
 
   private static RowBlock[][] partitions(List<List<RowBlock>> glommed) {
