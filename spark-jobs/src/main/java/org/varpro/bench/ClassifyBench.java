@@ -44,12 +44,14 @@ import org.varpro.spark.DriverBlocks;
  * <p><b>Equal time.</b> VarPro runs first with the budget ({@code solver.time-budget}, or
  * {@code --seconds}); it checks the budget after each outer iteration, so its wall time T may
  * pass the budget by part of one iteration: MLlib gets T. MLlib has no time budget, only
- * maxIter (with tol = 0 nothing else stops it but L-BFGS's own convergence): after a warm-up fit
+ * maxIter (with tol = 0 nothing else stops it but L-BFGS's own convergence). After a warm-up fit
  * of k iterations (JIT, caches), fits of k and 3k iterations give the seconds per iteration s
- * and a fit's fixed cost F; the measured fit uses maxIter = ⌊(T − F)/s⌋. When that fit's time is
- * off T by more than the tolerance (10%) without having stopped by itself, s is re-measured on
- * that fit ((time − F)/iterations) and the fit is made again with the corrected maxIter. Both
- * wall times and their ratio are printed.
+ * and a fit's fixed cost F. MLlib then fits in rounds, each aimed at A = 0.95 T (the tolerance
+ * is 10%: a rate off by 5% either way still lands within it): round 1 from the seeded weights
+ * with maxIter = ⌊(A − F)/s⌋; while less than 0.9 T is used and L-BFGS did not stop by itself,
+ * another round continues from the weights reached (warm start) with maxIter =
+ * ⌊(A − elapsed − F)/s⌋, s measured on the round before (at most {@link #MAX_ROUNDS} rounds).
+ * MLlib's time is the sum of its rounds; both wall times and their ratio are printed.
  *
  * <p>The training rows reach the executors as a broadcast ({@link DriverBlocks}), not inside
  * tasks, and MLlib's DataFrame is made from the same cached blocks.
@@ -205,47 +207,71 @@ public final class ClassifyBench {
     int k = o.calibrationIterations;
     List<String> log = new ArrayList<>();
     o.progress.accept("bench: mllib warm-up fit (" + k + " iterations)");
-    Timed<MultilayerPerceptronClassificationModel> warm = Timed.run(() -> mllib(layers, seed, k, o).fit(frame));
+    Timed<MultilayerPerceptronClassificationModel> warm = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame));
     o.progress.accept("bench: mllib calibration fits (" + k + " and " + 3 * k + " iterations)");
-    double shortFit = Timed.run(() -> mllib(layers, seed, k, o).fit(frame)).seconds();
-    double longFit = Timed.run(() -> mllib(layers, seed, 3 * k, o).fit(frame)).seconds();
+    double shortFit = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame)).seconds();
+    double longFit = Timed.run(() -> mllib(layers, seed, 3 * k, null, o).fit(frame)).seconds();
     // Two fits separate the cost per iteration from the fixed cost of a fit (jobs, stacking the
-    // rows). When noise hides the difference, all of the long fit counts as iterations: fewer
-    // iterations than due, which the correction below repairs.
+    // rows). When noise hides the difference, all of the long fit counts as iterations.
     double perIteration = longFit > shortFit ? (longFit - shortFit) / (2 * k) : longFit / (3 * k);
     double fixed = Math.max(0, shortFit - k * perIteration);
     log.add(String.format(Locale.ROOT, "mllib calibration: warm-up %d iterations %.1f s; fits of %d and %d "
         + "iterations %.1f s and %.1f s: %.3f s/iteration + %.1f s fixed", k, warm.seconds(), k, 3 * k, shortFit,
         longFit, perIteration, fixed));
-    Mllib fit = null;
-    for (int attempt = 1; attempt <= 2; attempt++) {
-      int maxIter = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.floor((target - fixed) / perIteration)));
-      o.progress.accept(String.format(Locale.ROOT, "bench: mllib fit %d: maxIter %d for %.1f s", attempt, maxIter,
-          target));
-      Timed<MultilayerPerceptronClassificationModel> t = Timed.run(() -> mllib(layers, seed, maxIter, o).fit(frame));
-      int iterations = t.value().summary().totalIterations();
-      boolean stoppedItself = iterations < maxIter;
-      log.add(String.format(Locale.ROOT, "mllib fit %d: maxIter = floor((%.1f - %.1f) / %.4f) = %d; %d iterations "
-          + "in %.1f s (%+.1f%% of varpro's time)%s", attempt, target, fixed, perIteration, maxIter, iterations,
-          t.seconds(), 100 * (t.seconds() / target - 1), stoppedItself ? ", stopped by itself" : ""));
-      fit = new Mllib(t.value(), iterations, t.seconds(), stoppedItself ? "converged" : "max_iter", log);
-      if (stoppedItself || Math.abs(t.seconds() / target - 1) <= o.tolerance) {
+    MultilayerPerceptronClassificationModel model = null;
+    double elapsed = 0;
+    int iterations = 0;
+    String stop = "max_iter";
+    // Each round aims at the middle of the upper half of the window [(1 - tol) T, (1 + tol) T]:
+    // a rate off by up to tol/2 either way still lands in it.
+    double aim = (1 - o.tolerance / 2) * target;
+    for (int round = 1; round <= MAX_ROUNDS && elapsed < (1 - o.tolerance) * target; round++) {
+      double remaining = aim - elapsed;
+      int maxIter = (int) Math.min(Integer.MAX_VALUE, Math.floor((remaining - fixed) / perIteration));
+      if (maxIter < 1) {
+        break;
+      }
+      o.progress.accept(String.format(Locale.ROOT, "bench: mllib round %d: maxIter %d for %.1f s more",
+          round, maxIter, remaining));
+      Vector from = model == null ? null : model.weights();
+      Timed<MultilayerPerceptronClassificationModel> t = Timed.run(() -> mllib(layers, seed, maxIter, from, o)
+          .fit(frame));
+      model = t.value();
+      int done = model.summary().totalIterations();
+      elapsed += t.seconds();
+      iterations += done;
+      boolean stoppedItself = done < maxIter;
+      log.add(String.format(Locale.ROOT, "mllib round %d%s: maxIter = floor((%.1f - %.1f) / %.4f) = %d; %d iterations "
+          + "in %.1f s, %.1f s in all (%+.1f%% of varpro's time)%s", round, from == null ? "" : " (warm start)",
+          remaining, fixed, perIteration, maxIter, done, t.seconds(), elapsed, 100 * (elapsed / target - 1),
+          stoppedItself ? ", stopped by itself" : ""));
+      if (stoppedItself) {
+        stop = "converged";
         break;
       }
       // This fit's own rate, measured over many iterations, replaces the calibration's.
-      perIteration = Math.max(t.seconds() - fixed, 0.5 * t.seconds()) / iterations;
+      perIteration = Math.max(t.seconds() - fixed, 0.5 * t.seconds()) / done;
     }
-    return fit;
+    if (model == null) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "varpro's %.1f s leave MLlib no iteration "
+          + "(%.3f s/iteration + %.1f s fixed); give a larger budget (--seconds)", target, perIteration, fixed));
+    }
+    return new Mllib(model, iterations, elapsed, stop, log);
   }
 
-  private static MultilayerPerceptronClassifier mllib(int[] layers, long seed, int maxIter, Options o) {
-    return new MultilayerPerceptronClassifier()
+  /** Fits of a run at most: the first sized by the calibration, the next ones by the fit before. */
+  static final int MAX_ROUNDS = 4;
+
+  /** The classifier; {@code from} = the weights to start from (a later round), or null for seeded ones. */
+  private static MultilayerPerceptronClassifier mllib(int[] layers, long seed, int maxIter, Vector from, Options o) {
+    MultilayerPerceptronClassifier c = new MultilayerPerceptronClassifier()
         .setLayers(layers)
         .setSolver("l-bfgs")
         .setMaxIter(maxIter)
         .setTol(0.0)
         .setBlockSize(o.mllibBlockSize)
         .setSeed(seed);
+    return from == null ? c : c.setInitialWeights(from);
   }
 
   /** MLlib's class probabilities for every row, on the driver, and the same metrics as VarPro's. */

@@ -444,7 +444,7 @@ public final class BenchCommand implements Callable<Integer> {
           "A classification configuration (default conf/fashion-mnist.conf): VarPro as train fits it "
               + "against Spark MLlib's MultilayerPerceptronClassifier (sigmoid hidden layers of the same "
               + "widths, l-bfgs) on the same training rows for the same wall time (MLlib's maxIter "
-              + "calibrated on real fits, corrected when off by more than 10%); prints both times, "
+              + "calibrated on real fits, then warm-started rounds until the time is used); prints both times, "
               + "iterations, test and training accuracy and log-loss."})
   static final class Classify implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "conf/fashion-mnist.conf",

@@ -1,6 +1,7 @@
 package org.varpro.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
 import java.util.List;
 import org.varpro.core.classify.ClassifierOptions;
@@ -36,11 +37,7 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
           + StrictConfig.where(root, p + ".data"));
     }
     Path path = root.hasPath(p + ".path") ? Path.of(StrictConfig.getString(root, p + ".path")) : null;
-    int trainRows = root.hasPath(p + ".train-rows") ? StrictConfig.getInt(root, p + ".train-rows") : 0;
-    if (trainRows < 0) {
-      throw new ConfigError(p + ".train-rows", "must be >= 0 (0 = all), got " + trainRows
-          + StrictConfig.where(root, p + ".train-rows"));
-    }
+    int trainRows = trainRows(root, p + ".train-rows");
     double testFraction = ModelConfig.optDouble(root, p + ".test-fraction", 0.25);
     if (!(testFraction > 0 && testFraction < 1)) {
       throw new ConfigError(p + ".test-fraction", "must be in (0, 1), got " + testFraction
@@ -52,6 +49,22 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
     }
     long seed = root.hasPath(p + ".seed") ? StrictConfig.getLong(root, p + ".seed") : 1;
     return new ClassifyConfig(data, path, trainRows, testFraction, seed);
+  }
+
+  /** {@code train-rows}: a count ≥ 0 or {@code all} (both 0 = all). */
+  private static int trainRows(Config root, String key) {
+    if (!root.hasPath(key)) {
+      return 0;
+    }
+    if (root.getValue(key).valueType() == ConfigValueType.STRING
+        && StrictConfig.getString(root, key).trim().equals("all")) {
+      return 0;
+    }
+    int n = StrictConfig.getInt(root, key);
+    if (n < 0) {
+      throw new ConfigError(key, "must be >= 0 or all (0 = all), got " + n + StrictConfig.where(root, key));
+    }
+    return n;
   }
 
   /** The training and test sets, with the sub-sample applied to the training set. */

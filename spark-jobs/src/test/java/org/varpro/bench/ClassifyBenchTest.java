@@ -77,7 +77,7 @@ class ClassifyBenchTest {
     String text = report.table().render();
     assertTrue(text.contains("equal time: varpro"), text);
     assertTrue(text.contains("mllib calibration: warm-up 2 iterations"), text);
-    assertTrue(progress.stream().anyMatch(l -> l.startsWith("bench: mllib fit 1: maxIter")), progress.toString());
+    assertTrue(progress.stream().anyMatch(l -> l.startsWith("bench: mllib round 1: maxIter")), progress.toString());
 
     // The oracle for VarPro's side: train of the same configuration, bit for bit.
     TrainJob.Options t = new TrainJob.Options();
