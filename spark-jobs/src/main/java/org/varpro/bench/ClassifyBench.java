@@ -25,12 +25,11 @@ import org.varpro.core.classify.ClassLabels;
 import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.ClassifierListener;
 import org.varpro.core.classify.ClassifierRecord;
-import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
+import org.varpro.job.ClassifyData;
 import org.varpro.job.ClassifyJob;
 import org.varpro.job.JobConfig;
-import org.varpro.spark.DriverBlocks;
 
 /**
  * {@code varpro bench classify}: a classification configuration (any {@code classify} section,
@@ -53,8 +52,9 @@ import org.varpro.spark.DriverBlocks;
  * ⌊(A − elapsed − F)/s⌋, s measured on the round before (at most {@link #MAX_ROUNDS} rounds).
  * MLlib's time is the sum of its rounds; both wall times and their ratio are printed.
  *
- * <p>The training rows reach the executors as a broadcast ({@link DriverBlocks}), not inside
- * tasks, and MLlib's DataFrame is made from the same cached blocks.
+ * <p>Both read the same rows ({@link ClassifyData}: a table read by Spark, or a built-in set
+ * broadcast to the executors rather than shipped inside tasks); MLlib's DataFrame is made from
+ * VarPro's training blocks on the executors (MLlib ignores row weights).
  */
 public final class ClassifyBench {
   private ClassifyBench() {}
@@ -126,19 +126,24 @@ public final class ClassifyBench {
       s.solver().timeBudgetSeconds = o.seconds;
     }
     double budget = s.solver().timeBudgetSeconds;
-    o.progress.accept("bench: reading " + s.data().data());
-    LabeledData.Split split = s.data().load();
-    LabeledData train = split.train();
-    LabeledData test = split.test();
-    int classes = train.classes();
+    o.progress.accept("bench: reading " + s.data().describe());
+    ClassifyData data = ClassifyData.load(s.data(), job, spark);
+    try {
+      return run(spark, job, s, data, budget, o);
+    } finally {
+      data.release().run();
+    }
+  }
+
+  private static Report run(SparkSession spark, JobConfig job, ClassifyJob.Settings s, ClassifyData data,
+      double budget, Options o) {
+    int classes = data.classes().classes();
     List<MethodResult> results = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     String threads = openBlasThreads();
-    org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
-        spark.sparkContext());
 
     o.progress.accept("bench: varpro (budget " + BenchTable.compact(budget) + " s)");
-    ClassifyJob.Fitted v = ClassifyJob.fit(sc, job, s.model(), s.solver(), split, new ClassifierListener() {
+    ClassifyJob.Fitted v = ClassifyJob.fit(s, data, new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
         o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
@@ -154,25 +159,23 @@ public final class ClassifyBench {
         v.network().describe(), v.network().numParams(), v.result().step().name().toLowerCase(Locale.ROOT),
         BenchTable.compact(budget), v.partitions(), Lapack.describe(), threads));
 
-    int[] layers = layers(train.inputDim(), s.model().hidden(), classes);
+    int[] layers = layers(data.inputs(), s.model().hidden(), classes);
     double target = v.wallSeconds();
+    Dataset<Row> frame = frame(spark, data.trainBlocks(), classes).persist(StorageLevel.MEMORY_AND_DISK());
     Mllib m;
-    try (DriverBlocks blocks = ClassifyJob.trainingBlocks(sc, job, train)) {
-      Dataset<Row> frame = frame(spark, blocks.rdd(), classes).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        frame.count();
-        m = mllibForTime(frame, layers, s.model().seed(), target, o);
-      } finally {
-        frame.unpersist();
-      }
+    try {
+      frame.count();
+      m = mllibForTime(frame, layers, s.model().seed(), target, o);
+    } finally {
+      frame.unpersist();
     }
-    ClassificationMetrics mTest = mllibMetrics(m.model(), test);
-    ClassificationMetrics mTrain = mllibMetrics(m.model(), train);
+    ClassificationMetrics mTest = mllibMetrics(m.model(), data.test(), classes);
+    ClassificationMetrics mTrain = mllibMetrics(m.model(), data.train(), classes);
     results.add(new MethodResult("mllib-mlp", "sigmoid " + java.util.Arrays.toString(layers), m.iterations(),
         m.seconds(), mTest.accuracy(), mTest.logLoss(), mTrain.accuracy(), mTrain.logLoss(), m.stop()));
     double ratio = m.seconds() / target;
     notes.add(String.format(Locale.ROOT, "mllib-mlp: MultilayerPerceptronClassifier layers %s (sigmoid hidden, "
-        + "softmax output), l-bfgs, blockSize %d, tol 0, seed %d, Spark %s on %s",
+        + "softmax output), l-bfgs, blockSize %d, tol 0, seed %d, unweighted rows, Spark %s on %s",
         java.util.Arrays.toString(layers), o.mllibBlockSize, s.model().seed(), spark.version(),
         spark.sparkContext().master()));
     notes.addAll(m.log());
@@ -180,8 +183,8 @@ public final class ClassifyBench {
         m.seconds(), ratio, Math.abs(ratio - 1) <= o.tolerance ? "within " + percent(o.tolerance)
             : m.stop().equals("converged") ? "mllib stopped by itself" : "NOT within " + percent(o.tolerance)));
     String title = String.format(Locale.ROOT, "%s (%s): %s, %d training rows, %d test rows, %d classes, budget %s s",
-        job.name(), s.data().data(), java.util.Arrays.toString(layers), train.rows(), test.rows(), classes,
-        BenchTable.compact(budget));
+        job.name(), data.description(), java.util.Arrays.toString(layers), data.train().rows, data.test().rows,
+        classes, BenchTable.compact(budget));
     return new Report(title, Lapack.describe(), threads, budget, List.copyOf(results), ratio, List.copyOf(notes));
   }
 
@@ -274,24 +277,25 @@ public final class ClassifyBench {
     return from == null ? c : c.setInitialWeights(from);
   }
 
-  /** MLlib's class probabilities for every row, on the driver, and the same metrics as VarPro's. */
-  static ClassificationMetrics mllibMetrics(MultilayerPerceptronClassificationModel model, LabeledData data) {
-    int m = data.rows();
-    int d = data.inputDim();
-    int k = data.classes();
-    double[] x = data.x();
-    double[] p = new double[m * k];
+  /** MLlib's class probabilities for every row of the block, on the driver, and the same metrics as VarPro's. */
+  static ClassificationMetrics mllibMetrics(MultilayerPerceptronClassificationModel model, RowBlock rows,
+      int classes) {
+    int m = rows.rows;
+    int d = rows.inputDim;
+    double[] p = new double[m * classes];
+    int[] labels = new int[m];
     double[] f = new double[d];
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < d; j++) {
-        f[j] = x[i + j * m];
+        f[j] = rows.x[i + j * m];
       }
       Vector probability = model.predictProbability(Vectors.dense(f));
-      for (int c = 0; c < k; c++) {
+      for (int c = 0; c < classes; c++) {
         p[i + c * m] = probability.apply(c);
       }
+      labels[i] = ClassLabels.label(rows, i, classes);
     }
-    return ClassificationMetrics.of(p, m, k, data.labels());
+    return ClassificationMetrics.of(p, m, classes, labels);
   }
 
   /** (label, features) rows of the blocks, made on the executors. */

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
@@ -20,10 +19,8 @@ import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
-import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
-import org.varpro.spark.DriverBlocks;
 import org.varpro.spark.SparkClassifyEvaluator;
 import org.varpro.spark.SparkFits;
 
@@ -54,16 +51,24 @@ public final class ClassifyJob {
 
   static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
       long start) {
-    LabeledData.Split split = s.data().load();
-    LabeledData train = split.train();
-    LabeledData test = split.test();
-    int classes = train.classes();
-    JvpPerceptron net = network(s.model(), train);
-    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows, %d inputs, %d classes",
-        s.data().data(), train.rows(), test.rows(), train.inputDim(), classes));
+    ClassifyData data = ClassifyData.load(s.data(), job, spark.spark);
+    try {
+      return train(job, s, spark, folder, log, start, data);
+    } finally {
+      data.release().run();
+    }
+  }
+
+  private static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
+      long start, ClassifyData data) {
+    int classes = data.classes().classes();
+    JvpPerceptron net = s.model().classifierNetwork(data.inputs());
+    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows%s, %d inputs, %d classes",
+        data.description(), data.train().rows, data.test().rows,
+        data.validation() == null ? "" : ", " + data.validation().rows + " validation rows", data.inputs(), classes));
+    log.println("varpro: classes " + data.classes());
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
-
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -75,7 +80,7 @@ public final class ClassifyJob {
         log.flush();
       }
     };
-    Fitted fitted = fit(spark.sc, job, s.model(), s.solver(), split, listener);
+    Fitted fitted = fit(s, data, listener);
     ClassifierResult result = fitted.result();
     log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
@@ -83,14 +88,19 @@ public final class ClassifyJob {
 
     ClassificationMetrics trainMetrics = fitted.train();
     ClassificationMetrics testMetrics = fitted.test();
+    ClassificationMetrics validationMetrics = fitted.validation();
     log.println("varpro: train " + trainMetrics.summary());
+    if (validationMetrics != null) {
+      log.println("varpro: validation " + validationMetrics.summary());
+    }
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
 
     Map<String, Object> saved = new LinkedHashMap<>();
     saved.put("kind", "classification");
     saved.put("classes", classes);
-    saved.put("inputs", train.inputDim());
+    saved.put("inputs", data.inputs());
+    saved.putAll(data.savedFields());
     saved.put("network", network(s.model()));
     saved.put("lambda", result.lambda());
     saved.put("theta", result.theta());
@@ -110,8 +120,12 @@ public final class ClassifyJob {
     summary.put("name", job.name());
     summary.put("kind", "classification");
     summary.put("run_folder", folder.target().toString());
-    summary.put("data", s.data().data());
+    summary.put("data", data.description());
+    summary.put("classes", data.classes().labels());
     summary.put("train", metrics(trainMetrics));
+    if (validationMetrics != null) {
+      summary.put("validation", metrics(validationMetrics));
+    }
     summary.put("test", metrics(testMetrics));
     summary.put("objective", result.loss());
     summary.put("iterations", result.iterations());
@@ -140,54 +154,29 @@ public final class ClassifyJob {
    *
    * @param train the metrics on the training rows
    * @param test the metrics on the test rows
+   * @param validation the metrics on the validation rows, null without
    * @param partitions the partitions of the training rows
-   * @param wallSeconds the fit's wall time (the rows put on Spark and cached, the solver)
+   * @param wallSeconds the fit's wall time (the rows cached on Spark, the solver)
    */
   public record Fitted(JvpPerceptron network, ClassifierResult result, ClassificationMetrics train,
-      ClassificationMetrics test, int partitions, double wallSeconds) {}
-
-  /** The configuration's network for the data's inputs. */
-  static JvpPerceptron network(ModelConfig model, LabeledData train) {
-    return model.classifierNetwork(train.inputDim());
-  }
+      ClassificationMetrics test, ClassificationMetrics validation, int partitions, double wallSeconds) {}
 
   /**
-   * GNvpro on Spark from the network's seeded θ₀ over the training rows
-   * ({@link #trainingBlocks}), then the metrics on the training and test rows: what
-   * {@code train} runs, and {@code bench classify} with it.
+   * GNvpro on Spark from the network's seeded θ₀ over the training blocks, then the metrics on
+   * the training, test and validation rows: what {@code train} runs, and {@code bench classify}
+   * with it.
    */
-  public static Fitted fit(JavaSparkContext sc, JobConfig job, ModelConfig model, ClassifierOptions solver,
-      LabeledData.Split split, ClassifierListener listener) {
+  public static Fitted fit(Settings s, ClassifyData data, ClassifierListener listener) {
     long start = System.nanoTime();
-    LabeledData train = split.train();
-    int classes = train.classes();
-    JvpPerceptron net = network(model, train);
-    ClassifierResult result;
-    int partitions;
-    try (DriverBlocks blocks = trainingBlocks(sc, job, train)) {
-      partitions = blocks.rdd().getNumPartitions();
-      result = SparkFits.classification(blocks.rdd(), net, classes, model.seed(), solver, listener);
-    }
+    int classes = data.classes().classes();
+    JvpPerceptron net = s.model().classifierNetwork(data.inputs());
+    ClassifierResult result = SparkFits.classification(data.trainBlocks(), net, classes, s.model().seed(), s.solver(),
+        listener);
     double wall = (System.nanoTime() - start) * 1e-9;
-    ClassifierModel fitted = ClassifierModel.of(net, result, classes);
-    return new Fitted(net, result, fitted.evaluate(evaluationRows(train)), fitted.evaluate(evaluationRows(split.test())),
-        partitions, wall);
-  }
-
-  /**
-   * The training rows as the fit sees them: weights 1/m (the objective is the mean cross-entropy
-   * plus the ridge terms), blocks of {@code job.block-rows} rows over {@code job.partitions}
-   * partitions, broadcast rather than shipped in tasks. A sweep task folds exactly these
-   * partitions ({@link LocalFit}); close after the fit.
-   */
-  public static DriverBlocks trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
-    RowBlock rows = train.toBlock(1.0 / train.rows());
-    return DriverBlocks.of(sc, rows.split(job.blockRows()), job.partitions(rows.rows));
-  }
-
-  /** The rows the metrics are computed on (weight 1 each). */
-  static RowBlock evaluationRows(LabeledData data) {
-    return data.toBlock(1.0);
+    ClassifierModel model = ClassifierModel.of(net, result, classes);
+    return new Fitted(net, result, model.evaluate(data.train()), model.evaluate(data.test()),
+        data.validation() == null ? null : model.evaluate(data.validation()), data.trainBlocks().getNumPartitions(),
+        wall);
   }
 
   private static Map<String, Object> network(ModelConfig m) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.varpro.cli.Main;
 import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.LabeledData;
+import org.varpro.core.classify.ClassLabels;
+import org.varpro.core.model.RowBlock;
+import org.varpro.job.ClassifyData;
 import org.varpro.job.ClassifyJob;
 import org.varpro.job.JobConfig;
 import org.varpro.job.TrainJob;
-import org.varpro.spark.DriverBlocks;
 import org.varpro.spark.TestSpark;
 import picocli.CommandLine;
 
@@ -103,33 +105,33 @@ class ClassifyBenchTest {
   void mllibMetricsOnTheDriverEqualMllibsTransform() throws IOException {
     Path config = config();
     JobConfig job = JobConfig.parse(JobConfig.load(config, List.of()), config, null, null);
-    LabeledData train = ClassifyJob.check(job).data().load().train();
-    try (DriverBlocks blocks = ClassifyJob.trainingBlocks(TestSpark.context(), job, train)) {
-      Dataset<Row> frame = ClassifyBench.frame(TestSpark.session(), blocks.rdd(), 10).cache();
-      assertEquals(train.rows(), frame.count());
-      ClassifyBench.Options o = new ClassifyBench.Options();
-      MultilayerPerceptronClassificationModel model = new org.apache.spark.ml.classification
-          .MultilayerPerceptronClassifier().setLayers(new int[] {64, 8, 10}).setMaxIter(5).setSeed(1).fit(frame);
-      ClassificationMetrics driver = ClassifyBench.mllibMetrics(model, train);
+    ClassifyData data = ClassifyData.load(ClassifyJob.check(job).data(), job, TestSpark.session());
+    try {
+      RowBlock train = data.train();
+      Dataset<Row> frame = ClassifyBench.frame(TestSpark.session(), data.trainBlocks(), 10).cache();
+      assertEquals(train.rows, frame.count());
+      MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier()
+          .setLayers(new int[] {64, 8, 10}).setMaxIter(5).setSeed(1).fit(frame);
+      ClassificationMetrics driver = ClassifyBench.mllibMetrics(model, train, 10);
       // The frame keeps the blocks' row order, which is the training rows' order.
       List<Row> rows = model.transform(frame).select("label", "probability").collectAsList();
       double[] p = new double[rows.size() * 10];
       int[] labels = new int[rows.size()];
       for (int i = 0; i < rows.size(); i++) {
         labels[i] = (int) rows.get(i).getDouble(0);
+        assertEquals(ClassLabels.label(train, i, 10), labels[i], "row " + i);
         Vector v = (Vector) rows.get(i).get(1);
         for (int k = 0; k < 10; k++) {
           p[i + k * rows.size()] = v.apply(k);
         }
-      }
-      for (int i = 0; i < labels.length; i++) {
-        assertEquals(train.labels()[i], labels[i], "row " + i);
       }
       ClassificationMetrics transform = ClassificationMetrics.of(p, rows.size(), 10, labels);
       assertEquals(transform.accuracy(), driver.accuracy(), 0.0);
       // Sums of 300 terms of order 1: a few ulps of the total.
       assertEquals(transform.logLoss(), driver.logLoss(), 1e-12);
       frame.unpersist();
+    } finally {
+      data.release().run();
     }
   }
 
