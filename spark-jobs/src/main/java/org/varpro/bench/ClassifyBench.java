@@ -23,10 +23,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.varpro.core.classify.ClassLabels;
 import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.ClassifierListener;
-import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
 import org.varpro.job.ClassifyData;
 import org.varpro.job.ClassifyJob;
 import org.varpro.job.JobConfig;
@@ -143,11 +143,12 @@ public final class ClassifyBench {
     String threads = openBlasThreads();
 
     o.progress.accept("bench: varpro (budget " + BenchTable.compact(budget) + " s)");
-    ClassifyJob.Fitted v = ClassifyJob.fit(s, data, new ClassifierListener() {
+    ClassifyJob.Fitted v = ClassifyJob.fit(s, data, new SolverListener() {
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
-            + "  cg %d", r.iteration(), r.seconds(), r.loss(), r.trainAccuracy(), r.cgIterations()));
+            + "  cg %d", r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"),
+            (int) r.figure("cg_iterations")));
       }
     });
     results.add(new MethodResult("varpro", v.network().describe(), v.result().iterations(), v.wallSeconds(),
@@ -156,7 +157,7 @@ public final class ClassifyBench {
     notes.add(String.format(Locale.ROOT, "varpro: %s, %d hidden parameters, softmax weights eliminated, %s step, "
         + "the configuration's solver section with time-budget %s s (checked after each outer iteration); "
         + "%d partitions, %s, OpenBLAS threads %s",
-        v.network().describe(), v.network().numParams(), v.result().step().name().toLowerCase(Locale.ROOT),
+        v.network().describe(), v.network().numParams(), v.result().step(),
         BenchTable.compact(budget), v.partitions(), Lapack.describe(), threads));
 
     int[] layers = layers(data.inputs(), s.model().hidden(), classes);

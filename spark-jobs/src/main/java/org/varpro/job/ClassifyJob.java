@@ -8,19 +8,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.ClassifierListener;
 import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierRecord;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverResult;
 import org.varpro.spark.SparkClassifyEvaluator;
 import org.varpro.spark.SparkFits;
 
@@ -69,22 +68,22 @@ public final class ClassifyJob {
     log.println("varpro: classes " + data.classes());
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
-    ClassifierListener listener = new ClassifierListener() {
+    SolverListener listener = new SolverListener() {
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         log.println(String.format(Locale.ROOT,
             "varpro: iteration %4d  %7.2f s  objective %.6e  cross-entropy %.4e  train accuracy %.4f  |g| %.2e"
                 + "  mu %.2e  inner %d  cg %d%s",
-            r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
-            r.innerIterations(), r.cgIterations(), r.accepted() ? "" : "  (rejected)"));
+            r.iteration(), r.seconds(), r.loss(), r.figure("cross_entropy"), r.figure("train_accuracy"), r.gradientNorm(), r.mu(),
+            (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations"), r.accepted() ? "" : "  (rejected)"));
         log.flush();
       }
     };
     Fitted fitted = fit(s, data, listener);
-    ClassifierResult result = fitted.result();
+    SolverResult result = fitted.result();
     log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
-        result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
+        result.step(), result.loss(), result.seconds()));
 
     ClassificationMetrics trainMetrics = fitted.train();
     ClassificationMetrics testMetrics = fitted.test();
@@ -107,7 +106,7 @@ public final class ClassifyJob {
     saved.put("c", result.c());
     saved.put("configuration", SavedModel.parseObject(JobConfig.toJson(job.root())));
     try {
-      folder.writeString("model.json", BenchJson.toJson(saved) + "\n");
+      folder.writeString("model.json", SavedModel.JSON.writeValueAsString(saved) + "\n");
       folder.writeString("history.csv", history(result.history()));
       folder.write("convergence.png", Plots.classifierConvergence(job.name(), result.history()));
       folder.write("confusion.png", Plots.confusion(job.name() + ": test confusion matrix (rows: true class)",
@@ -130,7 +129,7 @@ public final class ClassifyJob {
     summary.put("objective", result.loss());
     summary.put("iterations", result.iterations());
     summary.put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
-    summary.put("step", result.step().name().toLowerCase(Locale.ROOT));
+    summary.put("step", result.step());
     summary.put("solver_seconds", result.seconds());
     summary.put("wall_seconds", (System.nanoTime() - start) * 1e-9);
     summary.put("parameters", net.numParams());
@@ -142,7 +141,7 @@ public final class ClassifyJob {
     summary.put("partitions", fitted.partitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
-      folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");
+      folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
@@ -158,7 +157,7 @@ public final class ClassifyJob {
    * @param partitions the partitions of the training rows
    * @param wallSeconds the fit's wall time (the rows cached on Spark, the solver)
    */
-  public record Fitted(JvpPerceptron network, ClassifierResult result, ClassificationMetrics train,
+  public record Fitted(JvpPerceptron network, SolverResult result, ClassificationMetrics train,
       ClassificationMetrics test, ClassificationMetrics validation, int partitions, double wallSeconds) {}
 
   /**
@@ -166,11 +165,11 @@ public final class ClassifyJob {
    * the training, test and validation rows: what {@code train} runs, and {@code bench classify}
    * with it.
    */
-  public static Fitted fit(Settings s, ClassifyData data, ClassifierListener listener) {
+  public static Fitted fit(Settings s, ClassifyData data, SolverListener listener) {
     long start = System.nanoTime();
     int classes = data.classes().classes();
     JvpPerceptron net = s.model().classifierNetwork(data.inputs());
-    ClassifierResult result = SparkFits.classification(data.trainBlocks(), net, classes, s.model().seed(), s.solver(),
+    SolverResult result = SparkFits.classification(data.trainBlocks(), net, classes, s.model().seed(), s.solver(),
         listener);
     double wall = (System.nanoTime() - start) * 1e-9;
     ClassifierModel model = ClassifierModel.of(net, result, classes);
@@ -201,14 +200,14 @@ public final class ClassifyJob {
     return out;
   }
 
-  private static String history(List<ClassifierRecord> history) {
+  private static String history(List<IterationRecord> history) {
     List<String> lines = new ArrayList<>();
     lines.add("iteration,seconds,objective,cross_entropy,train_accuracy,gradient_norm,mu,step_norm,gain_ratio,"
         + "accepted,rejections,inner_iterations,cg_iterations");
-    for (ClassifierRecord r : history) {
+    for (IterationRecord r : history) {
       lines.add(String.format(Locale.ROOT, "%d,%.6f,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%b,%d,%d,%d",
-          r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
-          r.stepNorm(), r.gainRatio(), r.accepted(), r.rejections(), r.innerIterations(), r.cgIterations()));
+          r.iteration(), r.seconds(), r.loss(), r.figure("cross_entropy"), r.figure("train_accuracy"), r.gradientNorm(), r.mu(),
+          r.stepNorm(), r.gainRatio(), r.accepted(), r.rejections(), (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations")));
     }
     return String.join("\n", lines) + "\n";
   }
