@@ -130,6 +130,7 @@ public final class VarProSolver {
         break;
       }
       double mu = damping.initial(step.maxHessianDiagonal(), inner.loss());
+      double noise = LmDamping.ROUNDING_MARGIN * LmDamping.roundingLevel(projection, inner);
       double muUsed = mu;
       int rejections = 0;
       boolean accepted = false;
@@ -150,8 +151,8 @@ public final class VarProSolver {
         trialProjection = evaluator.project(trial, pass1);
         trialInner = innerSolve(trialProjection, lambda);
         double actual = inner.loss() - trialInner.loss();
-        rho = LmDamping.gainRatio(actual, predicted);
-        if (LmDamping.acceptable(trialInner.loss(), actual, rho)) {
+        rho = LmDamping.gainRatio(actual, predicted, noise);
+        if (LmDamping.acceptable(trialInner.loss(), actual, rho, noise)) {
           accepted = true;
           break;
         }
