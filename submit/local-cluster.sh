@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# A Spark standalone cluster on this machine, on 127.0.0.1 only: one Master and one Worker,
-# started with java directly from the project's own Spark jars (no Spark installation needed).
+# A Spark standalone cluster on this machine, on 127.0.0.1 only: one Master and one Worker (or
+# VARPRO_WORKERS of them), started with java directly from the project's own Spark jars.
 #
-#   submit/local-cluster.sh start     # Master spark://127.0.0.1:7077 (web UI :8080) + one Worker
-#   submit/local-cluster.sh status    # exit 0 when both run, 3 otherwise
-#   submit/local-cluster.sh stop      # stops the Worker (and its executors), then the Master
+#   submit/local-cluster.sh start     # Master spark://127.0.0.1:7077 (web UI :8080) + Worker(s)
+#   submit/local-cluster.sh status    # exit 0 when all run, 3 otherwise
+#   submit/local-cluster.sh stop      # stops the Workers (and their executors), then the Master
 #
 # then, e.g.:
 #   submit/spark-submit.sh --master spark://127.0.0.1:7077 conf/heat.conf
@@ -26,17 +26,20 @@
 # Files (the cluster folder, default runs/local-cluster):
 #   spark-home/jars/*.jar   symlinks to the class path jars
 #   spark-home/conf/        spark-env.sh, log4j2.properties (WARN, to the daemon logs)
-#   logs/master.log, logs/worker.log
-#   master.pid, worker.pid
+#   logs/master.log, logs/worker.log (logs/worker-2.log, … for more Workers)
+#   master.pid, worker.pid (worker-2.pid, …)
 #   work/                   the Worker's work dir: one folder per application, executor logs
+#                           (work-2/, … for the other Workers)
 #
 # Environment:
 #   VARPRO_CLUSTER_DIR        cluster folder (default <repo>/runs/local-cluster)
 #   VARPRO_MASTER_PORT        Master RPC port (default 7077)
 #   VARPRO_MASTER_UI_PORT     Master web UI port (default 8080)
-#   VARPRO_WORKER_UI_PORT     Worker web UI port (default 8081)
-#   VARPRO_WORKER_CORES       cores the Worker offers (default 2)
-#   VARPRO_WORKER_MEMORY      memory the Worker offers to executors (default 2g)
+#   VARPRO_WORKER_UI_PORT     Worker web UI port (default 8081; Worker i gets 8081 + i - 1)
+#   VARPRO_WORKERS            number of Workers (default 1), e.g. 2 Workers with 1 core each
+#                             to measure the speed-up of a second executor (docs/scaling.md)
+#   VARPRO_WORKER_CORES       cores each Worker offers (default 2)
+#   VARPRO_WORKER_MEMORY      memory each Worker offers to executors (default 2g)
 #   VARPRO_DAEMON_XMX         heap of the Master and the Worker JVMs (default 512m)
 #   VARPRO_START_TIMEOUT      seconds to wait for the Master and the Worker (default 60)
 #   JAVA_HOME                 java from $JAVA_HOME/bin (default: the java on PATH)
@@ -53,6 +56,7 @@ HOST=127.0.0.1
 MASTER_PORT="${VARPRO_MASTER_PORT:-7077}"
 MASTER_UI_PORT="${VARPRO_MASTER_UI_PORT:-8080}"
 WORKER_UI_PORT="${VARPRO_WORKER_UI_PORT:-8081}"
+WORKERS="${VARPRO_WORKERS:-1}"
 WORKER_CORES="${VARPRO_WORKER_CORES:-2}"
 WORKER_MEMORY="${VARPRO_WORKER_MEMORY:-2g}"
 DAEMON_XMX="${VARPRO_DAEMON_XMX:-512m}"
@@ -64,6 +68,29 @@ LOG_DIR="${CLUSTER_DIR}/logs"
 WORK_DIR="${CLUSTER_DIR}/work"
 MASTER_PID="${CLUSTER_DIR}/master.pid"
 WORKER_PID="${CLUSTER_DIR}/worker.pid"
+
+[[ "${WORKERS}" =~ ^[1-9][0-9]*$ ]] || { echo "local-cluster: VARPRO_WORKERS must be a positive integer, got '${WORKERS}'" >&2; exit 2; }
+
+# Worker i's pid file, log and work dir (Worker 1 keeps the one-Worker names).
+worker_pid() { if [[ "$1" -eq 1 ]]; then echo "${WORKER_PID}"; else echo "${CLUSTER_DIR}/worker-$1.pid"; fi; }
+worker_log() { if [[ "$1" -eq 1 ]]; then echo "${LOG_DIR}/worker.log"; else echo "${LOG_DIR}/worker-$1.log"; fi; }
+worker_dir() { if [[ "$1" -eq 1 ]]; then echo "${WORK_DIR}"; else echo "${WORK_DIR}-$1"; fi; }
+
+# Pid files of Workers this cluster folder knows, whatever VARPRO_WORKERS says now.
+known_worker_pids() {
+  local f
+  for f in "${WORKER_PID}" "${CLUSTER_DIR}"/worker-*.pid; do
+    [[ -e "${f}" ]] && printf '%s\n' "${f}"
+  done
+  return 0
+}
+
+all_workers_running() {
+  local i
+  for ((i = 1; i <= WORKERS; i++)); do
+    is_running "$(worker_pid "${i}")" || return 1
+  done
+}
 
 usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -201,12 +228,12 @@ launch() {
 }
 
 start() {
-  if is_running "${MASTER_PID}" && is_running "${WORKER_PID}"; then
+  if is_running "${MASTER_PID}" && all_workers_running && [[ "$(known_worker_pids | wc -l)" -eq "${WORKERS}" ]]; then
     echo "local-cluster: already running: ${MASTER_URL} (web UI http://${HOST}:${MASTER_UI_PORT})"
     return 0
   fi
-  if is_running "${MASTER_PID}" || is_running "${WORKER_PID}"; then
-    echo "local-cluster: half running; stopping it first" >&2
+  if is_running "${MASTER_PID}" || [[ -n "$(known_worker_pids)" ]]; then
+    echo "local-cluster: partly running or with another number of Workers; stopping it first" >&2
     stop
   fi
   if port_open "${MASTER_PORT}"; then
@@ -220,15 +247,21 @@ start() {
     stop
     exit 1
   fi
-  launch "${WORKER_PID}" "${LOG_DIR}/worker.log" org.apache.spark.deploy.worker.Worker \
-    "${MASTER_URL}" --host "${HOST}" --cores "${WORKER_CORES}" --memory "${WORKER_MEMORY}" \
-    --webui-port "${WORKER_UI_PORT}" --work-dir "${WORK_DIR}"
-  if ! wait_for Worker "${WORKER_PID}" "grep -qs 'Successfully registered with master' '${LOG_DIR}/worker.log'" \
-      "${LOG_DIR}/worker.log"; then
-    stop
-    exit 1
-  fi
-  echo "local-cluster: running: ${MASTER_URL} (web UI http://${HOST}:${MASTER_UI_PORT}), one Worker with" \
+  local i
+  for ((i = 1; i <= WORKERS; i++)); do
+    mkdir -p "$(worker_dir "${i}")"
+    launch "$(worker_pid "${i}")" "$(worker_log "${i}")" org.apache.spark.deploy.worker.Worker \
+      "${MASTER_URL}" --host "${HOST}" --cores "${WORKER_CORES}" --memory "${WORKER_MEMORY}" \
+      --webui-port "$((WORKER_UI_PORT + i - 1))" --work-dir "$(worker_dir "${i}")"
+    if ! wait_for "Worker ${i}" "$(worker_pid "${i}")" \
+        "grep -qs 'Successfully registered with master' '$(worker_log "${i}")'" "$(worker_log "${i}")"; then
+      stop
+      exit 1
+    fi
+  done
+  local what="one Worker"
+  [[ "${WORKERS}" -gt 1 ]] && what="${WORKERS} Workers, each"
+  echo "local-cluster: running: ${MASTER_URL} (web UI http://${HOST}:${MASTER_UI_PORT}), ${what} with" \
     "${WORKER_CORES} cores and ${WORKER_MEMORY}; logs in ${LOG_DIR}"
 }
 
@@ -254,8 +287,11 @@ stop_one() {
 }
 
 stop() {
-  # The Worker first: its shutdown hook kills the executors it started.
-  stop_one Worker "${WORKER_PID}"
+  # The Workers first: their shutdown hooks kill the executors they started.
+  local f
+  while IFS= read -r f; do
+    stop_one "Worker ($(basename "${f}" .pid))" "${f}"
+  done < <(known_worker_pids)
   stop_one Master "${MASTER_PID}"
 }
 
@@ -267,12 +303,16 @@ status() {
     echo "Master: not running"
     ok=3
   fi
-  if is_running "${WORKER_PID}"; then
-    echo "Worker: running (pid $(cat "${WORKER_PID}")), ${WORKER_CORES} cores, ${WORKER_MEMORY}, web UI http://${HOST}:${WORKER_UI_PORT}"
-  else
-    echo "Worker: not running"
-    ok=3
-  fi
+  local i f
+  for ((i = 1; i <= WORKERS; i++)); do
+    f="$(worker_pid "${i}")"
+    if is_running "${f}"; then
+      echo "Worker ${i}: running (pid $(cat "${f}")), ${WORKER_CORES} cores, ${WORKER_MEMORY}, web UI http://${HOST}:$((WORKER_UI_PORT + i - 1))"
+    else
+      echo "Worker ${i}: not running"
+      ok=3
+    fi
+  done
   echo "cluster folder: ${CLUSTER_DIR}"
   return "${ok}"
 }

@@ -12,6 +12,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
@@ -39,6 +40,14 @@ import scala.reflect.ClassTag$;
  * their own would add a second broadcast to create, fetch and destroy per pass.
  */
 public final class OrderedReduction {
+  /**
+   * Name of the accumulator of the nanoseconds the executor-side tree levels spend merging (a
+   * SparkListener reads it from the tasks' accumulables, e.g. bench scale).
+   */
+  public static final String MERGE_NANOS = "varpro.merge.nanos";
+  /** Name of the accumulator counting the merges of the executor-side tree levels. */
+  public static final String MERGES = "varpro.merges";
+
   private OrderedReduction() {}
 
   /** Partition {@code index}'s elements folded into one partial (runs on an executor). */
@@ -97,9 +106,15 @@ public final class OrderedReduction {
     checkTree(driverLimit, fanout);
     JavaPairRDD<Integer, T> level = partials;
     int size = count;
+    LongAccumulator nanos = null;
+    LongAccumulator merges = null;
     while (size > driverLimit) {
+      if (nanos == null) {
+        nanos = partials.context().longAccumulator(MERGE_NANOS);
+        merges = partials.context().longAccumulator(MERGES);
+      }
       int groups = (size + fanout - 1) / fanout;
-      level = mergeLevel(level, fanout, groups, merge);
+      level = mergeLevel(level, fanout, groups, merge, nanos, merges);
       size = groups;
     }
     List<Tuple2<Integer, T>> top = new ArrayList<>(level.collect());
@@ -119,7 +134,7 @@ public final class OrderedReduction {
   }
 
   private static <T> JavaPairRDD<Integer, T> mergeLevel(JavaPairRDD<Integer, T> level, int fanout,
-      int groups, Function2<T, T, T> merge) {
+      int groups, Function2<T, T, T> merge, LongAccumulator nanos, LongAccumulator merges) {
     return level
         .mapToPair(t -> new Tuple2<>(t._1 / fanout, t))
         .groupByKey(new IndexPartitioner(groups))
@@ -128,9 +143,12 @@ public final class OrderedReduction {
           g._2.forEach(items::add);
           items.sort(Comparator.comparingInt(Tuple2::_1));
           T acc = items.get(0)._2;
+          long t0 = System.nanoTime();
           for (int i = 1; i < items.size(); i++) {
             acc = merge.call(acc, items.get(i)._2);
           }
+          nanos.add(System.nanoTime() - t0);
+          merges.add(items.size() - 1);
           return new Tuple2<>(g._1, acc);
         });
   }

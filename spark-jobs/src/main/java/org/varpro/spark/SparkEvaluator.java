@@ -41,7 +41,10 @@ import org.varpro.core.stats.StatsKind;
  *
  * <p><b>Jobs.</b> Every pass is one Spark job ({@link OrderedReduction#foldPartitions}: a plain
  * {@code runJob} over the cached blocks; a few jobs with the executor-side merge tree when there
- * are more than {@link #DEFAULT_DRIVER_MERGE_LIMIT} partitions) with a description
+ * are more than {@link #DEFAULT_DRIVER_MERGE_LIMIT} partitions; the Jacobian pass's TSQR factors
+ * of 1,024 columns or more always go through it, pairwise down to one factor:
+ * {@link PartitionedEvaluator#driverLimitFor})
+ * with a description
  * "iteration k: Jacobian pass" or "iteration k: projection pass (trial t)", k counting the
  * Jacobian passes so far. The parameters (θ, C, …: kilobytes) travel in the job's closure, inside
  * the task binary Spark broadcasts for every job anyway; the feature map is broadcast once per
@@ -307,7 +310,8 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
     List<JacobianStats> ordered = pass("Jacobian pass",
         (index, it) -> PartitionedEvaluator.foldJacobian(m.value(), th, cc, previous, n, p, k, kind,
             golubPereyra, subspaces, PartitionedEvaluator.ridgeOf(index, lambda), it),
-        JacobianStats::merge);
+        JacobianStats::merge, PartitionedEvaluator.driverLimitFor(kind, n + p + 1, driverMergeLimit),
+        PartitionedEvaluator.fanoutFor(kind, n + p + 1, fanout));
     return PartitionedEvaluator.mergeInOrder(ordered, JacobianStats::merge);
   }
 
@@ -363,6 +367,12 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
    */
   private <T> List<T> pass(String what, OrderedReduction.PartitionFold<RowBlock, T> fold,
       Function2<T, T, T> merge) {
+    return pass(what, fold, merge, driverMergeLimit, fanout);
+  }
+
+  /** {@link #pass(String, OrderedReduction.PartitionFold, Function2)} with its own merge tree. */
+  private <T> List<T> pass(String what, OrderedReduction.PartitionFold<RowBlock, T> fold,
+      Function2<T, T, T> merge, int treeLimit, int treeFanout) {
     describe(what);
     try {
       if (foldsOnDriver()) {
@@ -371,7 +381,7 @@ public final class SparkEvaluator implements Evaluator, AutoCloseable {
         }
         return List.of(fold.fold(0, driverBlocks.iterator()));
       }
-      return OrderedReduction.foldPartitions(blocks, fold, driverMergeLimit, fanout, merge);
+      return OrderedReduction.foldPartitions(blocks, fold, treeLimit, treeFanout, merge);
     } catch (Exception e) {
       throw DataError.unwrap(e);
     } finally {

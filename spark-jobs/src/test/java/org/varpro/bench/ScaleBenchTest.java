@@ -41,7 +41,7 @@ class ScaleBenchTest {
     o.partitions = 3;
     o.blockRows = 256;
     o.iterations = 1;
-    o.statistics = kind;
+    o.statistics = List.of(kind);
     o.gemmSize = 64;
     o.repeats = 1;
     o.progress = log::add;
@@ -51,21 +51,21 @@ class ScaleBenchTest {
   @Test
   void tableHasEveryRowCountWithFinitePositiveRates() {
     List<String> log = new ArrayList<>();
-    ScaleBench.Report report = ScaleBench.run(session(), tiny(StatsKind.GRAM, log));
+    ScaleReport report = ScaleBench.run(session(), tiny(StatsKind.GRAM, log));
 
     // 3 inputs -> 6 -> 5: p = 3*6+6 + 6*5+5 = 59, n = 5 + 1 constant, N = n + p + 1.
     assertEquals(6, report.features());
     assertEquals(59, report.params());
     assertEquals(66, report.columns());
-    assertEquals("gram", report.statistics());
-    assertEquals("gram", report.stepMethod());
-    for (ScaleBench.Rate r : report.rates()) {
+    assertEquals(List.of("gram"), report.statistics());
+    for (ScaleKernels.Rate r : report.rates()) {
       assertTrue(r.gflops() > 0 && Double.isFinite(r.gflops()), r.toString());
     }
     assertEquals("dgemm", report.dgemm().kernel());
 
     assertEquals(2, report.sizes().size());
-    for (ScaleBench.SizeResult s : report.sizes()) {
+    for (ScaleReport.SizeResult s : report.sizes()) {
+      assertEquals("gram", s.step());
       assertEquals(1, s.iterations(), s.toString());
       assertEquals(1, s.jacobianPasses(), s.toString());
       assertTrue(s.projectionPasses() >= 1, s.toString());
@@ -91,7 +91,7 @@ class ScaleBenchTest {
     double gram = (org.varpro.core.linalg.Lapack.isNative() ? 1 : 2) * m * 66.0 * 66.0;
     assertEquals(2 * m * 48 + 2 * m * 30 + m * 48 + gram, report.sizes().get(0).jacobianFlops(), 1e-6);
 
-    BenchTable table = report.table();
+    BenchTable table = report.table("gram");
     assertEquals(2, table.rows().size());
     assertEquals(2000L, table.value("2000", "rows"));
     assertEquals(4000L, table.value("4000", "rows"));
@@ -102,6 +102,7 @@ class ScaleBenchTest {
     assertTrue(text.contains("jacobian_gflops"), text);
     assertTrue(text.contains("Jacobian pass flops = "), text);
     assertTrue(text.contains("target >= 50%"), text);
+    assertTrue(text.contains("merges, bytes and memory"), text);
     assertTrue(log.stream().anyMatch(l -> l.contains("Jacobian pass")), String.join("\n", log));
 
     String json = BenchJson.toJson(report.toMap());
@@ -110,25 +111,14 @@ class ScaleBenchTest {
   }
 
   @Test
-  void qrStatisticsCountTheTsqrFlops() {
-    ScaleBench.Options o = tiny(StatsKind.QR, new ArrayList<>());
-    o.rows = List.of(3000L);
-    ScaleBench.Report report = ScaleBench.run(session(), o);
-    assertEquals("qr", report.statistics());
-    ScaleBench.SizeResult s = report.sizes().get(0);
-    assertTrue(s.jacobianGflops() > 0 && Double.isFinite(s.jacobianGflops()), s.toString());
-    // The TSQR of the same rows costs more flops than the Gram sums.
-    double gram = ScaleBench.jacobianFlops(new int[] {3, 6, 5}, 3000, 1, 1, StatsKind.GRAM, true, 3, 256, o.lambda);
-    assertTrue(s.jacobianFlops() > gram, s + " vs " + gram);
-  }
-
-  @Test
-  void tsqrFlopsOfOneBlockAreOneHouseholderQr() {
-    // One partition, one block of 100 rows and 10 columns, no ridge: the block QR and the
-    // driver's merge of the 10-row factor.
-    double expected = ScaleBench.qrFlops(100, 10) + ScaleBench.qrFlops(10, 10);
-    assertEquals(expected, ScaleBench.tsqrFlops(100, 10, 1, 100, 0), 1e-6);
-    assertEquals(2.0 * 10 * 10 * (100 - 10 / 3.0), ScaleBench.qrFlops(100, 10), 1e-9);
+  void tsqrFlopsAreTheHouseholderCountOfEachPartitionPlusTheMerges() {
+    // 100 columns (structured kernel): partition j's m_j rows cost LAPACK's 2N^2(m_j - N/3)
+    // (dgeqrf of the first block, 2N^2 per later row), and P - 1 merges (2/3)N^3 each; the ridge
+    // rows join partition 0.
+    assertEquals(2.0 * 100 * 100 * (1000 - 100 / 3.0), ScaleKernels.qrFlops(1000, 100), 1e-6);
+    double expected = ScaleKernels.qrFlops(1005, 100) + 2 * ScaleKernels.qrFlops(1000, 100)
+        + 2 * (2.0 / 3.0) * 1e6;
+    assertEquals(expected, ScaleKernels.tsqrFlops(3000, 100, 3, 256, 5), 1e-3);
   }
 
   @Test
@@ -145,7 +135,7 @@ class ScaleBenchTest {
         "--repeats", "1", "--statistics", "qr", "--json", json.toString());
     assertEquals(0, code, err.toString());
     String text = out.toString();
-    assertTrue(text.contains("reference BLAS rates"), text);
+    assertTrue(text.contains("reference BLAS/LAPACK rates"), text);
     assertTrue(text.contains("statistics qr"), text);
     assertTrue(text.contains("1500") && text.contains("3000"), text);
     assertTrue(Files.readString(json).contains("\"jacobian_gflops\""));
@@ -155,5 +145,33 @@ class ScaleBenchTest {
     bad.setErr(new PrintWriter(err2));
     assertEquals(2, bad.execute("bench", "scale", "--statistics", "rows"));
     assertTrue(err2.toString().contains("gram or qr"), err2.toString());
+  }
+
+  /**
+   * Both statistics on the same rows (the default), N = 1082 columns (3→30→30: wide enough for
+   * the executor tree of TSQR factors): TSQR counts more flops than Gram, merges through the
+   * executor tree (3 partitions: 2 levels, 2 merges, nothing on the driver) and shuffles its
+   * factors; Gram merges its 3 partials on the driver.
+   */
+  @Test
+  void bothStatisticsReportWhereTheirMergesRan() {
+    ScaleBench.Options o = tiny(StatsKind.QR, new ArrayList<>());
+    o.statistics = List.of(StatsKind.QR, StatsKind.GRAM);
+    o.hidden = List.of(30, 30);
+    o.rows = List.of(4500L);
+    ScaleReport report = ScaleBench.run(session(), o);
+    ScaleReport.SizeResult qr = report.sizes("qr").get(0);
+    ScaleReport.SizeResult gram = report.sizes("gram").get(0);
+    assertEquals(2, qr.treeLevels(), qr.toString());
+    assertEquals(0, qr.driverMerges(), qr.toString());
+    assertEquals(2.0, qr.executorMerges(), 0.0, qr.toString());
+    assertTrue(qr.shuffleBytesPerIteration() > 0, qr.toString());
+    assertEquals(0, gram.treeLevels(), gram.toString());
+    assertEquals(2, gram.driverMerges(), gram.toString());
+    assertTrue(gram.driverHeapPeak() > 0, gram.toString());
+    assertTrue(report.render().contains("statistics qr (step factor)"), report.render());
+    // The TSQR of the same rows counts more flops than the Gram sums.
+    assertTrue(qr.jacobianGflops() > 0 && Double.isFinite(qr.jacobianGflops()), qr.toString());
+    assertTrue(qr.jacobianFlops() > gram.jacobianFlops(), qr + " vs " + gram);
   }
 }

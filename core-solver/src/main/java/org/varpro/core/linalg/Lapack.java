@@ -195,6 +195,16 @@ public final class Lapack {
     BLAS_.dtrsm("L", "U", transpose ? "T" : "N", "N", n, nrhs, 1.0, r, offR, ldr, b, offB, ldb);
   }
 
+  /** B (m×n, ld = ldb) ← op(T)·B for an upper triangular m×m T (ld = ldt). */
+  public static void triangularMultiply(boolean transpose, double[] t, int ldt, int m, double[] b, int offB,
+      int ldb, int n) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    BLAS_.dtrmm("L", "U", transpose ? "T" : "N", "N", m, n, 1.0, t, 0, Math.max(1, ldt), b, offB,
+        Math.max(1, ldb));
+  }
+
   /**
    * Householder QR of A (m×n, m ≥ n, overwritten by the reflectors); returns tau. Pair with
    * {@link #applyQ} to project other columns without forming Q.

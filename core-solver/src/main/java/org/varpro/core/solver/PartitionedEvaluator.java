@@ -33,6 +33,22 @@ public final class PartitionedEvaluator implements Evaluator {
   public static final int DEFAULT_DRIVER_MERGE_LIMIT = 64;
   /** Partition summaries per group in the levels before the last. */
   public static final int DEFAULT_FANOUT = 8;
+  /**
+   * The Jacobian pass's TSQR factors of at least {@link #QR_TREE_MIN_COLUMNS} columns merge
+   * pairwise down to one ({@link #driverLimitFor}, {@link #fanoutFor}): a merge of two N-column
+   * triangles is ⅔N³ flops, so on Spark they run on the executors, the pairs of a level in
+   * parallel (depth ⌈log₂ P⌉), and the driver receives one factor instead of merging P of them in
+   * a row.
+   */
+  public static final int QR_DRIVER_MERGE_LIMIT = 1;
+  /** See {@link #QR_DRIVER_MERGE_LIMIT}. */
+  public static final int QR_FANOUT = 2;
+  /**
+   * Narrower factors keep the default tree: their merge (⅔N³ &lt; 0.7 GFLOP, milliseconds) costs
+   * less than the shuffle stage of a tree level (tens of milliseconds to seconds on a loaded
+   * machine), e.g. heat's N = 258.
+   */
+  public static final int QR_TREE_MIN_COLUMNS = 1024;
 
   private final FeatureMap map;
   private final RowBlock[][] partitions;
@@ -167,7 +183,36 @@ public final class PartitionedEvaluator implements Evaluator {
       partials.add(foldJacobian(map, theta, c, thetaPrevious, n, p, outputs, kind, golubPereyra, subspaces,
           ridgeOf(j, lambda), List.of(partitions[j]).iterator()));
     }
-    return mergeInOrder(mergeTree(partials, driverMergeLimit, fanout, JacobianStats::merge), JacobianStats::merge);
+    int cols = n + p + 1;
+    return mergeInOrder(mergeTree(partials, driverLimitFor(kind, cols, driverMergeLimit),
+        fanoutFor(kind, cols, fanout), JacobianStats::merge), JacobianStats::merge);
+  }
+
+  /** Whether the Jacobian pass's summaries of {@code columns} columns merge pairwise down to one. */
+  static boolean pairwiseToOne(StatsKind kind, int columns) {
+    return kind == StatsKind.QR && columns >= QR_TREE_MIN_COLUMNS;
+  }
+
+  /**
+   * The last level's size of the Jacobian pass's merge tree: 1 for TSQR factors of at least
+   * {@link #QR_TREE_MIN_COLUMNS} columns, else {@code driverLimit}.
+   */
+  public static int driverLimitFor(StatsKind kind, int columns, int driverLimit) {
+    return pairwiseToOne(kind, columns) ? QR_DRIVER_MERGE_LIMIT : driverLimit;
+  }
+
+  /** The group size of the Jacobian pass's merge tree: 2 for wide TSQR factors, else {@code fanout}. */
+  public static int fanoutFor(StatsKind kind, int columns, int fanout) {
+    return pairwiseToOne(kind, columns) ? QR_FANOUT : fanout;
+  }
+
+  /** Levels of the merge tree before the last merge for {@code partials} partials (0: none). */
+  public static int treeLevels(int partials, int driverLimit, int fanout) {
+    int levels = 0;
+    for (int size = partials; size > driverLimit; size = (size + fanout - 1) / fanout) {
+      levels++;
+    }
+    return levels;
   }
 
   /** Pass 1 over one partition: its blocks folded in order into a fresh summary. */

@@ -1,31 +1,44 @@
 package org.varpro.core.stats;
 
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.varpro.core.linalg.Lapack;
+import org.varpro.core.linalg.StackedQr;
 
 /**
  * TSQR: the running triangular factor of the stacked rows. Adding a block or merging another
  * factor is the QR of the two stacked pieces, so the reduction is associative and RᵀR stays
  * equal to MᵀM without ever forming it (DESIGN §2.3).
  *
- * <p>Small blocks are not factored one by one: the QR of the c×c factor stacked on b new rows
- * costs 2(c + b)c² − ⅔c³ flops (dgeqrf does not see the triangle), against 2bc² − ⅔c³ for the
- * first b rows alone, so each extra factorization wastes about 2c³ − ⅔c³ = (4/3)c³. Rows (and
- * merged factors) therefore wait in a buffer until {@link #BUFFER_FACTOR}·c rows are pending,
- * which keeps that overhead at most (4/3)c³ / (2·8c·c²) ≈ 8% of the useful work; reading the
- * factor stacks the pending rows in a copy, so when a summary is read never changes a result, and
- * a summary is serialized (shipped as a Spark task's result) with its pending rows, so a shipped
- * and a local summary go on identically (the tree merges of Spark and of PartitionedEvaluator
- * stay bit for bit the same). A
- * PDE problem's row groups (900 interior + 80 boundary + 40 initial rows for heat, c = 258 in
- * the Jacobian pass) become one factorization instead of three. Blocks of 8c rows or more are
- * factored as they come, as before.
+ * <p><b>Kernels.</b> The first rows are factored by dgeqrf. Once the factor is square (n×n),
+ * new rows and merged factors go through {@link StackedQr}, which never multiplies the
+ * triangle's zeros: a block of b rows costs 2n²b flops and a merge of two factors ⅔n³ (the
+ * dgeqrf of the stacked matrices cost (4/3)n³ and (8/3)n³ more).
+ *
+ * <p><b>Buffering.</b> Rows wait in a buffer until {@link #bufferRows}(n) rows are pending, then
+ * go in as one block: with one panel (n ≤ {@link StackedQr#SINGLE_PANEL_COLUMNS}: the stacked
+ * dgeqrf) 8n rows, which keeps the triangle's wasted (4/3)n³ at about 8% of the useful work;
+ * with several panels (no waste) n rows but at least 512, enough for the level-3 updates to run
+ * at speed while the buffer stays the size of the factor. Reading the factor stacks the pending
+ * rows in a copy, so when a summary is read never changes a result. A PDE problem's row groups
+ * (900 interior + 80 boundary + 40 initial rows for heat) become one block instead of three.
+ *
+ * <p><b>Merging and shipping.</b> {@link #merge} first brings the pending rows of both summaries
+ * in, then merges the other's triangle. A summary is serialized (shipped as a Spark task's
+ * result or through a shuffle) as its factor with the pending rows brought in, packed to its
+ * upper triangle: n(n+1)/2 numbers, never the buffer. A shipped summary therefore reads and
+ * merges bit for bit as the summary it came from (the tree merges of Spark and of
+ * PartitionedEvaluator agree); rows added to it after shipping would be blocked differently, and
+ * no pass does that (partials are only merged and read).
  */
 public final class QrStats implements AugmentedStats {
-  private static final long serialVersionUID = 2L;
-  /** Rows pending before a factorization, in multiples of the column count. */
+  private static final long serialVersionUID = 3L;
+  /** Rows pending before a one-panel factorization, in multiples of the column count. */
   static final int BUFFER_FACTOR = 8;
+  /** The fewest rows a multi-panel block update takes at a time. */
+  static final int MIN_BLOCK_ROWS = 512;
 
   private final int cols;
   private long count;
@@ -52,6 +65,11 @@ public final class QrStats implements AugmentedStats {
     return s;
   }
 
+  /** Rows buffered before they are factored in, for n columns (see the class comment). */
+  static int bufferRows(int n) {
+    return n <= StackedQr.SINGLE_PANEL_COLUMNS ? BUFFER_FACTOR * n : Math.max(n, MIN_BLOCK_ROWS);
+  }
+
   @Override
   public int cols() {
     return cols;
@@ -72,23 +90,27 @@ public final class QrStats implements AugmentedStats {
     if (blockRows == 0) {
       return;
     }
-    enqueue(block, blockRows);
-    count += blockRows;
-  }
-
-  private void enqueue(double[] block, int blockRows) {
     pending.add(block);
     pendingCounts.add(blockRows);
     pendingRows += blockRows;
     view = null;
-    if (pendingRows >= BUFFER_FACTOR * cols) {
-      Triangular t = factorWithPending();
-      r = t.r();
-      rows = t.rows();
-      pending.clear();
-      pendingCounts.clear();
-      pendingRows = 0;
+    count += blockRows;
+    if (pendingRows >= bufferRows(cols)) {
+      bringPendingIn();
     }
+  }
+
+  private void bringPendingIn() {
+    if (pendingRows == 0) {
+      return;
+    }
+    Triangular t = factorWithPending();
+    r = t.r();
+    rows = t.rows();
+    pending.clear();
+    pendingCounts.clear();
+    pendingRows = 0;
+    view = t;
   }
 
   /**
@@ -100,23 +122,39 @@ public final class QrStats implements AugmentedStats {
     if (pendingRows == 0) {
       return new Triangular(rows, cols, r);
     }
+    if (rows == cols) {
+      double[] block = stackPending(0);
+      double[] out = r.clone();
+      StackedQr.factor(out, cols, block, pendingRows, 0);
+      return new Triangular(cols, cols, out);
+    }
+    // A trapezoidal factor (fewer rows than columns so far): the dgeqrf of everything stacked.
     int total = rows + pendingRows;
     double[] stacked;
     if (rows == 0 && pending.size() == 1) {
       stacked = pending.get(0).clone();
     } else {
-      stacked = new double[total * cols];
+      stacked = stackPending(rows);
       for (int j = 0; j < cols; j++) {
         System.arraycopy(r, j * rows, stacked, j * total, rows);
-        int at = rows;
-        for (int b = 0; b < pending.size(); b++) {
-          int h = pendingCounts.get(b);
-          System.arraycopy(pending.get(b), j * h, stacked, at + j * total, h);
-          at += h;
-        }
       }
     }
     return new Triangular(Math.min(total, cols), cols, Lapack.qrFactor(stacked, total, cols));
+  }
+
+  /** The pending blocks stacked (column-major) below {@code top} empty rows. */
+  private double[] stackPending(int top) {
+    int total = top + pendingRows;
+    double[] stacked = new double[total * cols];
+    for (int j = 0; j < cols; j++) {
+      int at = top;
+      for (int b = 0; b < pending.size(); b++) {
+        int h = pendingCounts.get(b);
+        System.arraycopy(pending.get(b), j * h, stacked, at + j * total, h);
+        at += h;
+      }
+    }
+    return stacked;
   }
 
   /** {@link #factorWithPending()}, kept until the next rows come. */
@@ -134,8 +172,24 @@ public final class QrStats implements AugmentedStats {
       throw new IllegalArgumentException("cannot merge factors of " + cols + " and " + o.cols + " columns");
     }
     Triangular t = o.view();
+    bringPendingIn();
     if (t.rows() > 0) {
-      enqueue(t.r().clone(), t.rows());
+      if (rows == cols) {
+        // Both triangles: the structured merge (B = the other's upper trapezoid, l = m).
+        double[] out = r.clone();
+        StackedQr.factor(out, cols, t.r().clone(), t.rows(), t.rows());
+        r = out;
+      } else {
+        int total = rows + t.rows();
+        double[] stacked = new double[total * cols];
+        for (int j = 0; j < cols; j++) {
+          System.arraycopy(r, j * rows, stacked, j * total, rows);
+          System.arraycopy(t.r(), j * t.rows(), stacked, rows + j * total, t.rows());
+        }
+        r = Lapack.qrFactor(stacked, total, cols);
+        rows = Math.min(total, cols);
+      }
+      view = null;
     }
     count += o.count;
     return this;
@@ -153,5 +207,51 @@ public final class QrStats implements AugmentedStats {
     double[] g = new double[cols * cols];
     Lapack.gemm(true, false, cols, cols, t.rows(), 1.0, t.r(), 0, t.rows(), t.r(), 0, t.rows(), 0.0, g, 0, cols);
     return g;
+  }
+
+  /** Serialized as the packed factor with the pending rows brought in (see the class comment). */
+  private Object writeReplace() throws ObjectStreamException {
+    return new Packed(cols, count, view());
+  }
+
+  /** The serial form: the upper trapezoid of the factor, column by column. */
+  private static final class Packed implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int cols;
+    private final long count;
+    private final int rows;
+    private final double[] upper;
+
+    Packed(int cols, long count, Triangular t) {
+      this.cols = cols;
+      this.count = count;
+      this.rows = t.rows();
+      int size = 0;
+      for (int j = 0; j < cols; j++) {
+        size += Math.min(j + 1, rows);
+      }
+      this.upper = new double[size];
+      int at = 0;
+      for (int j = 0; j < cols; j++) {
+        int h = Math.min(j + 1, rows);
+        System.arraycopy(t.r(), j * rows, upper, at, h);
+        at += h;
+      }
+    }
+
+    private Object readResolve() throws ObjectStreamException {
+      double[] r = new double[rows * cols];
+      int at = 0;
+      for (int j = 0; j < cols; j++) {
+        int h = Math.min(j + 1, rows);
+        System.arraycopy(upper, at, r, j * rows, h);
+        at += h;
+      }
+      QrStats s = new QrStats(cols);
+      s.r = r;
+      s.rows = rows;
+      s.count = count;
+      return s;
+    }
   }
 }

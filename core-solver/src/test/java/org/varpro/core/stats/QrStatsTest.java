@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -106,10 +108,15 @@ class QrStatsTest {
     }
     assertArrayEquals(read.triangular().r(), shipped.triangular().r());
     assertEquals(read.count(), shipped.count());
-    QrStats local = copyOf(rows);
-    local.addRows(block(3, 11), 3);
-    shipped.addRows(block(3, 11), 3);
-    assertArrayEquals(local.triangular().r(), shipped.triangular().r());
+    // Partials are only merged after shipping (a task result, a shuffle): the same bits.
+    QrStats intoLocal = new QrStats(COLS);
+    QrStats intoShipped = new QrStats(COLS);
+    intoLocal.addRows(block(3, 11), 3);
+    intoShipped.addRows(block(3, 11), 3);
+    intoLocal.merge(copyOf(rows));
+    intoShipped.merge(shipped);
+    assertArrayEquals(intoLocal.triangular().r(), intoShipped.triangular().r());
+    assertArrayEquals(copyOf(rows).merge(intoLocal).gram(), shipped.merge(intoShipped).gram());
 
     // Merging a read and an unread copy of the same summary gives the same result.
     QrStats a = new QrStats(COLS);
@@ -122,5 +129,62 @@ class QrStatsTest {
     b.addRows(block(2, 10), 2);
     assertArrayEquals(b.triangular().r(), a.triangular().r());
     assertArrayEquals(unread.triangular().r(), read.triangular().r(), "merging reads the other summary only");
+  }
+
+  /** Gaussian rows × cols block. */
+  private static double[] wide(int rows, int cols, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] m = new double[rows * cols];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = rng.nextGaussian();
+    }
+    return m;
+  }
+
+  /** Partial j: blocks of 90, 130 and 7 rows of 100 columns (several panels of the structured kernel). */
+  private static QrStats partial(int j, int cols) {
+    QrStats s = new QrStats(cols);
+    int[] rows = {90, 130, 7};
+    for (int b = 0; b < rows.length; b++) {
+      s.addRows(wide(rows[b], cols, 10L * j + b), rows[b]);
+    }
+    return s;
+  }
+
+  /**
+   * The pairwise tree of the Jacobian pass (((0,1),(2,3)),4) against merging the partials one by
+   * one into the first: the same factor to rounding (RᵀR equal as the Gram matrix of all rows),
+   * and the tree twice gives the same bits.
+   */
+  @Test
+  void treeMergeEqualsSequentialMergeToRounding() {
+    int cols = 100;
+    int parts = 5;
+    double[][] trees = new double[2][];
+    for (int run = 0; run < 2; run++) {
+      List<QrStats> level = new ArrayList<>();
+      for (int j = 0; j < parts; j++) {
+        level.add(partial(j, cols));
+      }
+      while (level.size() > 1) {
+        List<QrStats> next = new ArrayList<>();
+        for (int i = 0; i < level.size(); i += 2) {
+          next.add(i + 1 < level.size() ? (QrStats) level.get(i).merge(level.get(i + 1)) : level.get(i));
+        }
+        level = next;
+      }
+      trees[run] = level.get(0).triangular().r();
+      assertEquals(parts * 227L, level.get(0).count());
+    }
+    assertArrayEquals(trees[0], trees[1], "the same tree twice: bit-identical");
+    QrStats sequential = partial(0, cols);
+    for (int j = 1; j < parts; j++) {
+      sequential.merge(partial(j, cols));
+    }
+    QrStats tree = QrStats.ofFactor(new Triangular(cols, cols, trees[0]), parts * 227L);
+    // Gram matrix of 1135 Gaussian rows: well conditioned (κ ≈ 2), so both factorizations give
+    // RᵀR to a few ulp of its largest entry (≈ 1135).
+    double rel = maxRelative(tree.gram(), sequential.gram());
+    assertTrue(rel < 1e-13, "tree vs sequential R^T R: " + rel);
   }
 }
