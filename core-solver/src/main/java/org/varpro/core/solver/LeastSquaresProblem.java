@@ -87,6 +87,12 @@ public final class LeastSquaresProblem implements ReducedProblem {
   }
 
   @Override
+  public double roundingLevel(Iterate at) {
+    Point pt = (Point) at;
+    return LmDamping.roundingLevel(pt.projection(), pt.inner());
+  }
+
+  @Override
   public boolean canRedraw() {
     return evaluator.canRedraw();
   }

@@ -11,7 +11,8 @@ import org.varpro.core.linalg.Lapack;
  *
  * <p>Each iteration: the problem's local model at θ ({@link ReducedProblem#linearize}); trial
  * steps δ(μ), each checked by the exact reduced objective at θ + δ (an inner solve); the gain
- * ratio ρ = actual / predicted decrease decides acceptance and the damping update. Then λ
+ * ratio ρ = actual / predicted decrease, relaxed by the objective's rounding level
+ * ({@link LmDamping}), decides acceptance and the damping update. Then λ
  * continuation, the stopping rules, the held-out score with the best iterate, resampling, and a
  * {@link SolverState} for the listener (what {@link #run} resumes from).
  */
@@ -84,6 +85,7 @@ public final class LevenbergMarquardt {
         break;
       }
       double mu = damping.initial(system.curvatureScale(), at.inner().loss());
+      double roundingTolerance = LmDamping.ROUNDING_MARGIN * problem.roundingLevel(at);
       double muUsed = mu;
       int rejections = 0;
       boolean accepted = false;
@@ -99,8 +101,8 @@ public final class LevenbergMarquardt {
         }
         trial = problem.evaluate(theta, lambda, at);
         double actual = at.inner().loss() - trial.inner().loss();
-        rho = LmDamping.gainRatio(actual, step.predicted());
-        if (LmDamping.acceptable(trial.inner().loss(), actual, rho)) {
+        rho = LmDamping.gainRatio(actual, step.predicted(), roundingTolerance);
+        if (LmDamping.acceptable(trial.inner().loss(), actual, rho, roundingTolerance)) {
           accepted = true;
           break;
         }

@@ -54,6 +54,15 @@ public interface ReducedProblem {
     return false;
   }
 
+  /**
+   * The rounding level of the computed objective at this iterate ({@link LmDamping#roundingLevel}
+   * for least squares): trials whose objective is within a multiple of it of the current one are
+   * judged by the model, not by the difference. 0 treats the objective as exact.
+   */
+  default double roundingLevel(Iterate at) {
+    return 0;
+  }
+
   /** Whether {@link #redraw} can draw fresh rows. */
   default boolean canRedraw() {
     return false;

@@ -3,7 +3,10 @@ package org.varpro.core.solver;
 /** Why the solver stopped. */
 public enum StopReason {
   GRADIENT_TOLERANCE, LOSS_TOLERANCE, RELATIVE_TOLERANCE, MAX_ITERATIONS, TIME_BUDGET,
-  /** Every trial step was rejected: the damping ran away (typically at machine precision). */
+  /**
+   * Every trial of an iteration raised the loss by more than its rounding level (or the step
+   * vanished) until max-rejections: the model is wrong at every damping tried.
+   */
   STALLED,
   /**
    * λ = 0, the features lost rank and the step method needs G (or R11) invertible (gram,

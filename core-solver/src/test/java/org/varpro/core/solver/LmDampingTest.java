@@ -59,11 +59,22 @@ class LmDampingTest {
 
   @Test
   void gainRatioAndAcceptance() {
-    assertEquals(0.5, LmDamping.gainRatio(1, 2), 0);
-    assertTrue(Double.isNaN(LmDamping.gainRatio(1, 0)), "no predicted decrease: no ratio");
-    assertTrue(LmDamping.acceptable(1.0, 0.1, 0.5));
-    assertFalse(LmDamping.acceptable(1.0, -0.1, -0.5));
-    assertFalse(LmDamping.acceptable(Double.NaN, 0.1, 0.5));
-    assertFalse(LmDamping.acceptable(1.0, 0.1, Double.NaN));
+    assertEquals(0.5, LmDamping.gainRatio(1, 2, 0), 0);
+    assertTrue(Double.isNaN(LmDamping.gainRatio(1, 0, 0)), "no predicted decrease: no ratio");
+    assertTrue(LmDamping.acceptable(1.0, 0.1, 0.5, 0));
+    assertFalse(LmDamping.acceptable(1.0, -0.1, -0.5, 0));
+    assertFalse(LmDamping.acceptable(Double.NaN, 0.1, 0.5, 0));
+    assertFalse(LmDamping.acceptable(1.0, 0.1, Double.NaN, 0));
+  }
+
+  @Test
+  void withinTheRoundingLevelATrialIsJudgedByTheModel() {
+    // Predicted 1e-20, the loss rose by 5e-20 (rounding), rounding level 1e-18: accepted, ρ ≈ 1.
+    double rho = LmDamping.gainRatio(-5e-20, 1e-20, 1e-18);
+    assertEquals((1e-18 - 5e-20) / (1e-18 + 1e-20), rho, 1e-15);
+    assertTrue(LmDamping.acceptable(1e-16, -5e-20, rho, 1e-18));
+    // A rise above the rounding level is a real failure.
+    double bad = LmDamping.gainRatio(-5e-18, 1e-20, 1e-18);
+    assertFalse(LmDamping.acceptable(1e-16, -5e-18, bad, 1e-18));
   }
 }
