@@ -48,14 +48,8 @@ class ClassifyBenchTest {
 
   /** conf/digits.conf on 300 training rows, 3 outer iterations. */
   Path config() throws IOException {
-    Path base = TestSpark.repoFile("conf/digits.conf").toAbsolutePath().normalize();
-    Path digits = TestSpark.repoFile("data/digits.csv.gz").toAbsolutePath().normalize();
-    Path file = tmp.resolve("digits-bench.conf");
-    Files.writeString(file, "include file(\"" + base + "\")\n"
-        + "classify { path = \"" + digits + "\", train-rows = 300 }\n"
-        + "model { hidden = [8] }\n"
-        + "solver { max-iterations = 3 }\n");
-    return file;
+    return TestSpark.digitsConfig(tmp, "conf/digits.conf", 300,
+        "model { hidden = [8] }\nsolver { max-iterations = 3 }\n");
   }
 
   @Test

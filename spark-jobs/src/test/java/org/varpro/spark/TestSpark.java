@@ -34,4 +34,17 @@ public final class TestSpark {
     Path p = Path.of("..", relative);
     return Files.exists(p) ? p : Path.of(relative);
   }
+
+  /**
+   * A configuration in {@code dir} that includes the repository's {@code conf} and reads the
+   * repository's digits table on its first {@code trainRows} rows, followed by {@code extra}.
+   */
+  public static Path digitsConfig(Path dir, String conf, int trainRows, String extra) throws java.io.IOException {
+    Path base = repoFile(conf).toAbsolutePath().normalize();
+    Path digits = repoFile("data/digits.csv.gz").toAbsolutePath().normalize();
+    Path file = dir.resolve("digits-" + trainRows + ".conf");
+    Files.writeString(file, "include file(\"" + base + "\")\n"
+        + "classify { path = \"" + digits + "\", train-rows = " + trainRows + " }\n" + extra);
+    return file;
+  }
 }

@@ -48,14 +48,8 @@ class ClassifySweepTest {
 
   /** conf/digits-sweep.conf on a sub-sample, with its own grid. */
   Path config() throws IOException {
-    Path base = TestSpark.repoFile("conf/digits-sweep.conf").toAbsolutePath().normalize();
-    Path digits = TestSpark.repoFile("data/digits.csv.gz").toAbsolutePath().normalize();
-    Path file = tmp.resolve("digits-small.conf");
-    Files.writeString(file, "include file(\"" + base + "\")\n"
-        + "classify { path = \"" + digits + "\", train-rows = 400 }\n"
-        + "solver { max-iterations = 4, cg-max-iterations = 10 }\n"
-        + "sweep {\n" + SECTION + "\n}\n");
-    return file;
+    return TestSpark.digitsConfig(tmp, "conf/digits-sweep.conf", 400,
+        "solver { max-iterations = 4, cg-max-iterations = 10 }\nsweep {\n" + SECTION + "\n}\n");
   }
 
   /** The log of a sweep; when {@code killAt} rows are done it cancels the sweep's Spark job. */
