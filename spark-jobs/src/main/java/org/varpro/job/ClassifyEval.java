@@ -15,6 +15,7 @@ import org.apache.spark.sql.functions;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.core.classify.ClassificationMetrics;
+import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.classify.LabeledData;
 import org.varpro.core.model.RowBlock;
@@ -57,7 +58,7 @@ final class ClassifyEval {
     int m = rows.modelUnits().rows;
     int classes = model.outputCount();
     double[] p = model.probabilities(rows.modelUnits());
-    int[] predicted = FittedModel.mostProbable(p, m, classes);
+    int[] predicted = ClassifierModel.mostProbable(p, m, classes);
     Map<String, Object> metrics = new LinkedHashMap<>();
     if (rows.labels() != null) {
       metrics.putAll(ClassificationMetrics.of(p, m, classes, rows.labels()).asMap());

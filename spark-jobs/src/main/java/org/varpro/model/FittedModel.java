@@ -8,10 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.varpro.config.ConfigError;
-import org.varpro.core.classify.ClassLabels;
 import org.varpro.core.classify.LabelIndex;
-import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.Softmax;
+import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.spark.Standardization;
@@ -223,27 +221,7 @@ public final class FittedModel implements Serializable {
     if (kind != Kind.CLASSIFICATION) {
       throw new IllegalStateException("a " + kind.key() + " model has no class probabilities");
     }
-    double[] p = outputs(modelUnits);
-    Softmax.probabilities(p, modelUnits.rows, outputCount(), null);
-    return p;
-  }
-
-  /** Accuracy, log-loss, precision, recall and confusion of a classifier on labelled rows in model units. */
-  public ClassificationMetrics metrics(RowBlock modelUnits) {
-    int[] labels = new int[modelUnits.rows];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = ClassLabels.label(modelUnits, i, outputCount());
-    }
-    return ClassificationMetrics.of(probabilities(modelUnits), modelUnits.rows, outputCount(), labels);
-  }
-
-  /** The most probable class of every row of probabilities p (rows×K); ties go to the lower index. */
-  public static int[] mostProbable(double[] p, int rows, int classes) {
-    int[] out = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      out[i] = Softmax.argmax(p, rows, classes, i);
-    }
-    return out;
+    return new ClassifierModel(featureMap(), theta, c, outputCount()).probabilities(modelUnits);
   }
 
   @Override

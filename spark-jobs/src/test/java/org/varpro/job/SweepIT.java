@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,16 +46,6 @@ class SweepIT {
     return file;
   }
 
-  static List<Path> rowFiles(Path out) throws IOException {
-    Path rows = out.resolve("rows");
-    if (!Files.isDirectory(rows)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(rows)) {
-      return s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{16}\\.json")).sorted().toList();
-    }
-  }
-
   static JsonNode summary(Path out) throws IOException {
     return LocalClusterIT.JSON.readTree(out.resolve("summary.json").toFile());
   }
@@ -78,7 +67,7 @@ class SweepIT {
     Process p = pb.start();
     p.getOutputStream().close();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-    while (rowFiles(out).size() < 3) {
+    while (SweepTables.rowFiles(out).size() < 3) {
       if (!p.isAlive()) {
         fail("the sweep ended before it was killed:\n" + LocalClusterIT.tail(Files.readString(logs.resolve("killed-err.txt"))));
       }
@@ -92,7 +81,7 @@ class SweepIT {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    List<Path> before = rowFiles(out);
+    List<Path> before = SweepTables.rowFiles(out);
     int finished = before.size();
     assertTrue(finished >= 3 && finished < 12, "rows when killed: " + finished);
     assertFalse(Files.exists(out.resolve("results.csv")), "results written by a killed sweep");
@@ -110,7 +99,7 @@ class SweepIT {
     for (Map.Entry<Path, byte[]> e : kept.entrySet()) {
       assertArrayEquals(e.getValue(), Files.readAllBytes(e.getKey()), "the rerun rewrote " + e.getKey());
     }
-    assertEquals(12, rowFiles(out).size());
+    assertEquals(12, SweepTables.rowFiles(out).size());
 
     Path whole = tmp.resolve("runs/whole");
     LocalClusterIT.Exit w = LocalClusterIT.run(LocalClusterIT.sparkSubmitCommand("local[2]", "sweep",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.classify.Softmax;
 import org.varpro.core.model.Activation;
@@ -88,7 +89,7 @@ class ModelFileTest {
     Softmax.probabilities(z, rows, 3, null);
     // The product by hand sums in another order than BLAS: agreement to rounding (n = 6 terms).
     assertArrayEquals(z, p, 1e-14);
-    int[] best = FittedModel.mostProbable(p, rows, 3);
+    int[] best = ClassifierModel.mostProbable(p, rows, 3);
     for (int i = 0; i < rows; i++) {
       for (int k = 0; k < 3; k++) {
         assertTrue(p[i + k * rows] <= p[i + best[i] * rows]);

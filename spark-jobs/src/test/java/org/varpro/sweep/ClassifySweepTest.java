@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +85,7 @@ class ClassifySweepTest {
     // Killed after its first row: only the finished rows are kept.
     KillingLog killing = new KillingLog(1, 8);
     assertThrows(Exception.class, () -> sweep(config, out, killing));
-    List<Path> before = rowFiles(out);
+    List<Path> before = SweepTables.rowFiles(out);
     assertTrue(before.size() >= 1 && before.size() < 8, "rows before the kill: " + before + "\n" + killing);
     Map<Path, byte[]> kept = new LinkedHashMap<>();
     for (Path p : before) {
@@ -172,15 +171,5 @@ class ClassifySweepTest {
     ConfigError e = assertThrows(ConfigError.class, () -> SweepJob.run(o));
     assertEquals("classify.train-rows", e.key());
     assertTrue(e.getMessage().contains("must be >= 0 or all (0 = all), got -3"), e.getMessage());
-  }
-
-  static List<Path> rowFiles(Path out) throws IOException {
-    Path rows = out.resolve("rows");
-    if (!Files.isDirectory(rows)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(rows)) {
-      return s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{16}\\.json")).sorted().toList();
-    }
   }
 }

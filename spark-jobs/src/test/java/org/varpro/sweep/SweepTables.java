@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Reading a sweep's results.csv in tests. */
 public final class SweepTables {
@@ -70,5 +71,16 @@ public final class SweepTables {
       out.add(m);
     }
     return out;
+  }
+
+  /** The finished rows of a sweep folder, rows/HASH.json, in name order. */
+  public static List<Path> rowFiles(Path out) throws IOException {
+    Path rows = out.resolve("rows");
+    if (!Files.isDirectory(rows)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(rows)) {
+      return s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{16}\\.json")).sorted().toList();
+    }
   }
 }

@@ -41,10 +41,14 @@ public final class ClassifierModel implements Serializable {
 
   /** The most probable class of every row. */
   public int[] predict(RowBlock block) {
-    double[] p = probabilities(block);
-    int[] out = new int[block.rows];
-    for (int i = 0; i < block.rows; i++) {
-      out[i] = Softmax.argmax(p, block.rows, classes, i);
+    return mostProbable(probabilities(block), block.rows, classes);
+  }
+
+  /** The most probable class of every row of probabilities p (rows×K); ties go to the lower index. */
+  public static int[] mostProbable(double[] p, int rows, int classes) {
+    int[] out = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      out[i] = Softmax.argmax(p, rows, classes, i);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package org.varpro.core.classify;
 
 import org.varpro.core.linalg.Lapack;
+import org.varpro.core.solver.StepSystem;
 
 /**
  * The inner problem of GNvpro (DESIGN §2.6): C(θ) = argmin_C Σ_i w_i CE(softmax(a_i C), y_i)
@@ -71,7 +72,7 @@ public final class SoftmaxNewton {
     int passCount = 1;
     double f = s.objective(lambda, c);
     double[] g = s.gradient(lambda, c);
-    double gn = norm(g);
+    double gn = StepSystem.Trial.norm(g);
     double tol = Math.max(absoluteTolerance, relativeTolerance * gn);
     int it = 0;
     while (gn > tol && it < maxIterations && Double.isFinite(f)) {
@@ -112,7 +113,7 @@ public final class SoftmaxNewton {
       s = accepted;
       f = s.objective(lambda, c);
       double[] gNew = s.gradient(lambda, c);
-      double gnNew = norm(gNew);
+      double gnNew = StepSystem.Trial.norm(gNew);
       g = gNew;
       if (tiny && gnNew >= gn) {
         // At rounding level: the gradient cannot be lowered further.
@@ -152,9 +153,5 @@ public final class SoftmaxNewton {
     double[] d = new double[nk];
     Lapack.gemm(false, false, nk, 1, nk, 1.0, v, 0, nk, vtg, 0, nk, 0.0, d, 0, nk);
     return d;
-  }
-
-  static double norm(double[] v) {
-    return Math.sqrt(SoftmaxStats.dot(v, v));
   }
 }

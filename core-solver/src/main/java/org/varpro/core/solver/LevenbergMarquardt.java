@@ -85,7 +85,7 @@ public final class LevenbergMarquardt {
         break;
       }
       double mu = damping.initial(system.curvatureScale(), at.inner().loss());
-      double roundingTolerance = LmDamping.ROUNDING_MARGIN * problem.roundingLevel(at);
+      double roundingTolerance = problem.roundingTolerance(at);
       double muUsed = mu;
       int rejections = 0;
       boolean accepted = false;

@@ -1,10 +1,5 @@
 package org.varpro.core.solver;
 
-import org.varpro.core.stats.AugmentedStats;
-import org.varpro.core.stats.ProjectionStats;
-import org.varpro.core.stats.StatsKind;
-import org.varpro.core.stats.Triangular;
-
 /**
  * The Levenberg-Marquardt damping μ of one run and its rules (DESIGN §2.5): the μ of an
  * iteration's first trial, the acceptance test of a trial, and the updates after an accepted
@@ -16,7 +11,8 @@ import org.varpro.core.stats.Triangular;
  * rejections near the rounding level of the loss drove μ past every useful value and the step
  * to zero in one iteration. A fixed factor still reaches any needed μ in a few dozen trials.
  *
- * <p>The acceptance test is tolerant of the loss's rounding level (see {@link #roundingLevel}):
+ * <p>The acceptance test is tolerant of the objective's rounding level, which the problem
+ * estimates ({@link ReducedProblem#roundingTolerance}; least squares: {@link LeastSquaresProblem}):
  * with the exact test, conf/heat.conf seeds 1 and 3 stopped `stalled` near losses of 1e-18 and
  * 4e-16, every trial "raising" the loss by ~5e-19 whatever its size down to 1e-10; with it they
  * go on to 900 iterations and stop on the relative tolerance.
@@ -24,11 +20,6 @@ import org.varpro.core.stats.Triangular;
 public final class LmDamping {
   /** μ ← REJECTION_GROWTH·μ after a rejected trial. */
   static final double REJECTION_GROWTH = 4;
-  /**
-   * The tolerance of the acceptance test in units of {@link #roundingLevel}: the estimate was
-   * up to 8× below the measured spread of the loss (conf/heat.conf, seed 3, iteration 400).
-   */
-  static final double ROUNDING_MARGIN = 10;
 
   private final Damping schedule;
   private final double tau;
@@ -92,52 +83,6 @@ public final class LmDamping {
   public static boolean acceptable(double trialLoss, double actual, double rho, double roundingLevel) {
     return Double.isFinite(trialLoss) && actual + roundingLevel > 0 && rho > 0;
   }
-
-  /**
-   * The rounding level ε_f of a computed reduced loss f = ½‖r‖², r = W½(AC − y): the loss of
-   * a nearby θ (one ulp away) differs from it by about this much for rounding alone, so smaller
-   * actual decreases carry no information. Model: each residual r_i is a sum of products
-   * a_ij·c_ij with independent relative rounding errors of size u (unit roundoff), so
-   * δr_i ≈ u·(Σ_j a_ij²c_j²)^½ and δf = Σ_i r_i·δr_i ≈ u·‖r‖·(Σ_j G_jj c_j² / m)^½ with
-   * G_jj = ‖column j of W½A‖² and m rows (summed over the outputs). With PINN features the
-   * output weights are large and cancel (‖C‖ ~ 10⁵–10⁷), which lifts ε_f to ~1e-3·f at losses
-   * near 1e-16. Measured on conf/heat.conf (seed 3) as the largest change of f over four
-   * one-ulp perturbations of θ, the spread was 1–8× this estimate over 400 iterations (the
-   * ratio growing with ‖C‖), hence {@link #ROUNDING_MARGIN}.
-   */
-  public static double roundingLevel(ProjectionStats projection, InnerSolution inner) {
-    int n = projection.features;
-    int k = projection.outputs;
-    double[] columnSquares = new double[n];
-    AugmentedStats s = projection.stats;
-    if (s.kind() == StatsKind.GRAM) {
-      double[] g = s.gram();
-      for (int j = 0; j < n; j++) {
-        columnSquares[j] = g[j + j * (n + k)];
-      }
-    } else {
-      Triangular t = s.triangular();
-      double[] r11 = t.block(0, Math.min(n, t.rows()), 0, n);
-      int h = Math.min(n, t.rows());
-      for (int j = 0; j < n; j++) {
-        double sum = 0;
-        for (int i = 0; i < h; i++) {
-          sum += r11[i + j * h] * r11[i + j * h];
-        }
-        columnSquares[j] = sum;
-      }
-    }
-    double weighted = 0;
-    double[] c = inner.c();
-    for (int o = 0; o < k; o++) {
-      for (int j = 0; j < n; j++) {
-        weighted += columnSquares[j] * c[j + o * n] * c[j + o * n];
-      }
-    }
-    double rows = Math.max(1, s.count());
-    return 0.5 * Math.ulp(1.0) * Math.sqrt(2 * inner.loss()) * Math.sqrt(weighted / rows);
-  }
-
 
   /**
    * After an accepted step with gain ratio ρ: Nielsen's μ ← μ·max(⅓, 1 − (2ρ − 1)³) (a third

@@ -55,11 +55,12 @@ public interface ReducedProblem {
   }
 
   /**
-   * The rounding level of the computed objective at this iterate ({@link LmDamping#roundingLevel}
-   * for least squares): trials whose objective is within a multiple of it of the current one are
-   * judged by the model, not by the difference. 0 treats the objective as exact.
+   * How far the computed objective at this iterate may be off for rounding alone, with the
+   * problem's safety margin ({@link LeastSquaresProblem#roundingTolerance}): trials whose
+   * objective is within it of the current one are judged by the model, not by the difference
+   * ({@link LmDamping}). 0 treats the objective as exact (cross-entropy).
    */
-  default double roundingLevel(Iterate at) {
+  default double roundingTolerance(Iterate at) {
     return 0;
   }
 

@@ -37,7 +37,7 @@ public abstract class StepSolver implements StepSystem {
 
   @Override
   public double gradientNorm() {
-    return norm(gradient);
+    return Trial.norm(gradient);
   }
 
   @Override
@@ -100,9 +100,5 @@ public abstract class StepSolver implements StepSystem {
       out[q] = v[q] * scale[q];
     }
     return out;
-  }
-
-  static double norm(double[] v) {
-    return Trial.norm(v);
   }
 }

@@ -63,4 +63,31 @@ public final class ProjectionStats implements Serializable {
       }
     }
   }
+
+  /**
+   * diag(G) = ‖column j of W½A‖² for the n feature columns, from either summary: the Gram
+   * diagonal, or the column norms of R11 (RᵀR = G).
+   */
+  public double[] featureColumnSquares() {
+    int n = features;
+    double[] squares = new double[n];
+    if (stats.kind() == StatsKind.GRAM) {
+      double[] g = stats.gram();
+      for (int j = 0; j < n; j++) {
+        squares[j] = g[j + j * (n + outputs)];
+      }
+      return squares;
+    }
+    Triangular t = stats.triangular();
+    int h = Math.min(n, t.rows());
+    double[] r11 = t.block(0, h, 0, n);
+    for (int j = 0; j < n; j++) {
+      double sum = 0;
+      for (int i = 0; i < h; i++) {
+        sum += r11[i + j * h] * r11[i + j * h];
+      }
+      squares[j] = sum;
+    }
+    return squares;
+  }
 }

@@ -63,7 +63,7 @@ class MatrixFreeStepTest {
       double[] d = dense.step(mu);
       double[] x = mf.step(mu);
       double kappa = (h[h.length - 1] + mu) / (h[0] + mu);
-      double bound = kappa * perturbation * StepSolver.norm(d);
+      double bound = kappa * perturbation * StepSystem.Trial.norm(d);
       double diff = maxDiff(d, x);
       assertTrue(diff <= bound, "step at mu " + mu + ": max difference " + diff + " > bound " + bound
           + " (κ(H+μI) " + kappa + ", ε·κ(G_λ) + cg tolerance " + perturbation + ")");
