@@ -12,6 +12,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.varpro.core.classify.ClassLabels;
 import org.varpro.core.classify.ClassifyEvaluator;
+import org.varpro.core.classify.FeatureCache;
 import org.varpro.core.classify.GaussNewtonStats;
 import org.varpro.core.classify.ParamVectorStats;
 import org.varpro.core.classify.SoftmaxStats;
@@ -25,7 +26,8 @@ import org.varpro.core.stats.StatsKind;
  * aggregator exactly as {@link org.varpro.core.classify.LocalClassifyEvaluator} folds its blocks,
  * and the partition sums are merged in partition-index order ({@link OrderedReduction}), so a
  * run is bit-for-bit reproducible for a partitioning and agrees with the single-process run to
- * rounding. Every inner Newton step is one {@link #softmax} pass.
+ * rounding. Every inner Newton step is one {@link #softmax} pass; its features A(θ) are kept on
+ * the executors between passes at the same θ ({@link FeatureCache}).
  */
 public final class SparkClassifyEvaluator implements ClassifyEvaluator, AutoCloseable {
   private final JavaSparkContext sc;
@@ -115,7 +117,8 @@ public final class SparkClassifyEvaluator implements ClassifyEvaluator, AutoClos
     int n = map.numFeatures();
     int k = classes;
     return pass("softmax pass (" + level.name().toLowerCase(Locale.ROOT) + ")", new double[][] {theta, c},
-        (m, v) -> new SoftmaxStats(n, k, level), (s, m, v, b) -> s.add(m, v[0], v[1], b), SoftmaxStats::merge);
+        (m, v) -> new SoftmaxStats(n, k, level), (s, m, v, b) -> s.add(FeatureCache.features(m, v[0], b), 0, b, v[1]),
+        SoftmaxStats::merge);
   }
 
   @Override
