@@ -146,22 +146,26 @@ public final class ClassifyBench {
     String threads = openBlasThreads();
 
     o.progress.accept("bench: varpro (budget " + BenchTable.compact(budget) + " s)");
-    ClassifyJob.Fitted v = ClassifyJob.fit(s, data, new SolverListener() {
-      @Override
-      public void onIteration(IterationRecord r) {
-        o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
-            + "  cg %d", r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"),
-            (int) r.figure("cg_iterations")));
-      }
-    });
+    PassProfile profile = new PassProfile(spark.sparkContext());
+    ClassifyJob.Fitted v;
+    try {
+      v = fit(s, data, o);
+    } finally {
+      profile.close();
+    }
     results.add(new MethodResult("varpro", v.network().describe(), v.result().iterations(), v.wallSeconds(),
         v.test().accuracy(), v.test().logLoss(), v.train().accuracy(), v.train().logLoss(),
         v.result().stopReason().name().toLowerCase(Locale.ROOT)));
     notes.add(String.format(Locale.ROOT, "varpro: %s, %d hidden parameters, softmax weights eliminated, %s step, "
-        + "the configuration's solver section with time-budget %s s (the solver stops there, inside CG and the inner solve); "
-        + "%d partitions, %s, OpenBLAS threads %s",
+        + "the configuration's solver section with time-budget %s s (the solver stops there, inside CG and the "
+        + "inner solve); %d partitions, %s, OpenBLAS threads %s",
         v.network().describe(), v.network().numParams(), v.result().step(),
         BenchTable.compact(budget), v.partitions(), Lapack.describe(), threads));
+    notes.add(String.format(Locale.ROOT, "varpro's Spark jobs: %.1f s of its %.1f s (the rest on the driver: the "
+        + "Newton and CG arithmetic, the ordered merges)", profile.jobSeconds(), v.wallSeconds()));
+    for (String line : profile.lines()) {
+      notes.add("  " + line);
+    }
 
     int[] layers = layers(data.inputs(), s.model().hidden(), classes);
     double target = v.wallSeconds();
@@ -191,6 +195,18 @@ public final class ClassifyBench {
         classes, BenchTable.compact(budget));
     return new Report(title, Lapack.describe(), threads, budget, List.copyOf(results), ratio, m.rounds(),
         List.copyOf(notes));
+  }
+
+  /** VarPro's fit as {@code train} runs it, its iterations as progress lines. */
+  private static ClassifyJob.Fitted fit(ClassifyJob.Settings s, ClassifyData data, Options o) {
+    return ClassifyJob.fit(s, data, new SolverListener() {
+      @Override
+      public void onIteration(IterationRecord r) {
+        o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
+            + "  inner %d  cg %d", r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"),
+            (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations")));
+      }
+    });
   }
 
   private static String percent(double share) {
