@@ -235,11 +235,13 @@ public final class ClassifyBench {
     int[] sizes = {k, 2 * k, 4 * k};
     double[] seconds = new double[sizes.length];
     o.progress.accept("bench: mllib calibration fits (" + k + ", " + 2 * k + " and " + 4 * k + " iterations)");
+    MllibRounds.Fits fits = new MllibRounds.Fits();
     for (int i = 0; i < sizes.length; i++) {
       int n = sizes[i];
       seconds[i] = Timed.run(() -> mllib(layers, seed, n, null, o).fit(frame)).seconds();
+      fits.add(n, seconds[i]);
     }
-    MllibRounds.Rate rate = MllibRounds.Rate.fit(sizes, seconds);
+    MllibRounds.Rate rate = fits.rate();
     log.add(String.format(Locale.ROOT, "mllib calibration: warm-up %d iterations %.1f s; fits of %d, %d and %d "
         + "iterations %.1f, %.1f and %.1f s: least squares %.3f s/iteration + %.1f s fixed", k, warm.seconds(),
         sizes[0], sizes[1], sizes[2], seconds[0], seconds[1], seconds[2], rate.perIteration(), rate.fixed()));
@@ -269,15 +271,16 @@ public final class ClassifyBench {
       log.add(String.format(Locale.ROOT, "mllib round %d%s: maxIter %d (%s at %.1f s + %.4f s/iteration); "
           + "%d iterations in %.1f s, %.1f s in all (%+.1f%% of varpro's time)%s", round,
           from == null ? "" : " (warm start)", maxIter,
-          round == 1 ? percent(o.firstRoundShare) + " of varpro's time" : "the time left", rate.fixed(),
+          round == 1 ? percent(o.firstRoundShare) + " of varpro's time" : "the time left, F and s refitted with the rounds", rate.fixed(),
           rate.perIteration(), done, t.seconds(), elapsed, 100 * (elapsed / target - 1),
           stoppedItself ? ", stopped by itself" : ""));
       if (stoppedItself) {
         stop = "converged";
         break;
       }
-      // This round's own rate, measured over many iterations, replaces the calibration's.
-      rate = rate.measured(done, t.seconds());
+      // The round's own timing, over many iterations, joins the fit of F and s.
+      fits.add(done, t.seconds());
+      rate = fits.rate();
     }
     if (model == null) {
       throw new IllegalStateException(String.format(Locale.ROOT, "varpro's %.1f s leave MLlib no iteration "

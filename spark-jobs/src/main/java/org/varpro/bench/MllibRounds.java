@@ -12,8 +12,9 @@ package org.varpro.bench;
  *   <li>Round 1, pessimistic: from the seeded weights, sized to a share (default 70%) of the
  *       target T, so that a rate underestimated by up to 1/share still ends within T.</li>
  *   <li>Top-ups: while the time left holds a fit of at least one iteration, another round from
- *       the weights reached, sized to the time left at the rate the round before measured (many
- *       iterations, so far more accurate than the calibration).</li>
+ *       the weights reached, sized to the time left, F and s refitted over the calibration fits
+ *       and the rounds so far (a round of many iterations pins s far better than the
+ *       calibration).</li>
  * </ol>
  *
  * Each round restarts L-BFGS: its curvature pairs are lost and the first iterations of a round
@@ -75,12 +76,27 @@ final class MllibRounds {
       return n < 1 ? 0 : (int) Math.min(Integer.MAX_VALUE, n);
     }
 
-    /**
-     * The rate a fit of {@code iterations} measured in {@code seconds}: s = (seconds − F)/n, F
-     * kept (when F was overestimated, at least half of the fit counts as iterations).
-     */
-    Rate measured(int iterations, double seconds) {
-      return new Rate(fixed, Math.max(seconds - fixed, 0.5 * seconds) / iterations);
+  }
+
+  /** The timed fits so far (calibration and rounds), from which the rate is refitted. */
+  static final class Fits {
+    private final java.util.List<int[]> iterations = new java.util.ArrayList<>();
+    private final java.util.List<Double> seconds = new java.util.ArrayList<>();
+
+    void add(int n, double s) {
+      iterations.add(new int[] {n});
+      seconds.add(s);
+    }
+
+    /** {@link Rate#fit} over every fit added. */
+    Rate rate() {
+      int[] n = new int[iterations.size()];
+      double[] t = new double[n.length];
+      for (int i = 0; i < n.length; i++) {
+        n[i] = iterations.get(i)[0];
+        t[i] = seconds.get(i);
+      }
+      return Rate.fit(n, t);
     }
   }
 

@@ -43,14 +43,29 @@ class MllibRoundsTest {
     MllibRounds.Rate r = new MllibRounds.Rate(2.0, 0.5);
     // 70% of 100 s: (70 − 2)/0.5 = 136 iterations.
     assertEquals(136, MllibRounds.firstRound(r, 100, 0.7));
-    // A round that measured 136 iterations in 80 s: (80 − 2)/136 s per iteration.
-    MllibRounds.Rate measured = r.measured(136, 80);
-    assertEquals(78.0 / 136, measured.perIteration(), 1e-15);
-    // 20 s left: ⌊(20 − 2)/(78/136)⌋ = ⌊31.38⌋ = 31.
-    assertEquals(31, MllibRounds.topUp(measured, 100, 80));
+    // A round of 136 iterations in 70 s joins calibration fits on the line 2 + 0.5 n: the refit
+    // is the least-squares line through all four points.
+    MllibRounds.Fits fits = new MllibRounds.Fits();
+    fits.add(5, 4.5);
+    fits.add(10, 7.0);
+    fits.add(20, 12.0);
+    fits.add(136, 70.0);
+    MllibRounds.Rate refit = fits.rate();
+    double[] n = {5, 10, 20, 136};
+    double[] t = {4.5, 7.0, 12.0, 70.0};
+    double nbar = (5 + 10 + 20 + 136) / 4.0;
+    double tbar = (4.5 + 7.0 + 12.0 + 70.0) / 4.0;
+    double snn = 0;
+    double snt = 0;
+    for (int i = 0; i < 4; i++) {
+      snn += (n[i] - nbar) * (n[i] - nbar);
+      snt += (n[i] - nbar) * (t[i] - tbar);
+    }
+    assertEquals(snt / snn, refit.perIteration(), 1e-12);
+    assertEquals(tbar - snt / snn * nbar, refit.fixed(), 1e-12);
+    // 30 s left: ⌊(30 − F)/s⌋ iterations.
+    assertEquals((int) Math.floor((30 - refit.fixed()) / refit.perIteration()), MllibRounds.topUp(refit, 100, 70));
     // Less than the fixed cost plus one iteration left: no round.
-    assertEquals(0, MllibRounds.topUp(measured, 100, 100 - 2.5));
-    // A fixed cost overestimated (the round took less than it): half of the round counts as iterations.
-    assertEquals(0.5 * 1.5 / 10, new MllibRounds.Rate(2.0, 0.1).measured(10, 1.5).perIteration(), 1e-15);
+    assertEquals(0, MllibRounds.topUp(refit, 100, 100 - refit.fixed() - 0.5 * refit.perIteration()));
   }
 }

@@ -29,7 +29,7 @@ public final class ClassifierOptions extends LmOptions {
    * seeded sample, {@link CurvatureSample}; 1 = all rows); the gradient, the objective and C(θ)
    * always use every row.
    */
-  public double curvatureSample = 0.1;
+  public double curvatureSample = 0.3;
   /** The sample has at least this many rows in expectation (all rows when there are fewer). */
   public int curvatureMinRows = 1000;
   /** The seed of the sample. */

@@ -27,7 +27,8 @@ import org.varpro.core.stats.Triangular;
  * sample ({@link CurvatureSample}, weights divided by the sampling fraction): the subsampled
  * Gauss-Newton matrix of Byrd, Chin, Neveitt and Nocedal (2011), an unbiased estimate of H at a
  * fraction of the cost per CG product, while g, the objective and C(θ) stay exact on all rows,
- * so every accepted step lowers the true objective.
+ * so every accepted step lowers the true objective. The inner Newton solve then sums its
+ * Hessians on the same sample (its gradient and stopping test stay on all rows).
  */
 public final class CrossEntropyProblem implements ReducedProblem {
   private final ClassifyEvaluator ev;
@@ -89,9 +90,14 @@ public final class CrossEntropyProblem implements ReducedProblem {
     return inner(theta, lambda, c0, null);
   }
 
-  /** The same, the inner Newton starting with the Hessian {@code h0} of a point nearby (null: summed at c0). */
+  /**
+   * The same, the inner Newton starting with the Hessian {@code h0} of a point nearby (null:
+   * summed at c0), its Hessians summed on the curvature sample when there is one.
+   */
   private SoftmaxNewton.Result inner(double[] theta, double lambda, double[] c0, double[] h0) {
-    return newton.solve((c, level) -> ev.softmax(theta, c, level), ev.featureMap().numFeatures(),
+    SoftmaxNewton.Curvature sampled = curvature == ev ? null
+        : c -> curvature.softmax(theta, c, SoftmaxStats.Level.HESSIAN).hessian(0);
+    return newton.solve((c, level) -> ev.softmax(theta, c, level), sampled, ev.featureMap().numFeatures(),
         ev.classes(), lambda, c0, h0, deadline);
   }
 

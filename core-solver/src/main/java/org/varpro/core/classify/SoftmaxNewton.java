@@ -25,7 +25,9 @@ import org.varpro.core.solver.StepSystem;
  * and after a step that cut ‖∇‖ by less than {@link #CONTRACTION} the next pass sums it. Only
  * the matrix changes, never the gradient or the stopping test, so the solution is the same to
  * the tolerance. A step with the Hessian of the current C that fails the Armijo test backtracks
- * with {@link SoftmaxStats.Level#LOSS} passes.
+ * with {@link SoftmaxStats.Level#LOSS} passes. The Hessians may also come from a pass over a
+ * row sample ({@link Curvature}), a tenth of the cost for a tenth of the rows: the steps are then
+ * quasi-Newton steps, the gradient and the stopping test still those of every row.
  *
  * <p>Convergence: ‖∇‖₂ ≤ max(absoluteTolerance, relativeTolerance·‖∇₀‖), with ∇ the gradient
  * of the objective as the weights define it (absolute by default: 1e-10; with weights 1/m
@@ -42,6 +44,16 @@ public final class SoftmaxNewton {
   @FunctionalInterface
   public interface Passes {
     SoftmaxStats pass(double[] c, SoftmaxStats.Level level);
+  }
+
+  /**
+   * The Hessian sum at C from a pass of its own, without the ridge ((nK)×(nK)): over a row
+   * sample whose weights make it an estimate of the full one ({@link CurvatureSample}). Steps
+   * then use it, while the objective and gradient keep coming from the passes over every row.
+   */
+  @FunctionalInterface
+  public interface Curvature {
+    double[] hessian(double[] c);
   }
 
   /**
@@ -93,6 +105,15 @@ public final class SoftmaxNewton {
    */
   public Result solve(Passes passes, int features, int classes, double lambda, double[] c0, double[] curvature0,
       Deadline deadline) {
+    return solve(passes, null, features, classes, lambda, c0, curvature0, deadline);
+  }
+
+  /**
+   * As {@link #solve(Passes, int, int, double, double[], double[], Deadline)}, with every Hessian
+   * summed by {@code sampled} (null: by the passes over every row, at the Hessian level).
+   */
+  public Result solve(Passes passes, Curvature sampled, int features, int classes, double lambda, double[] c0,
+      double[] curvature0, Deadline deadline) {
     if (!(lambda > 0)) {
       throw new IllegalArgumentException("the softmax inner problem needs lambda > 0 (strict convexity), got " + lambda);
     }
@@ -104,13 +125,16 @@ public final class SoftmaxNewton {
     if (curvature0 != null && curvature0.length != nk * nk) {
       throw new IllegalArgumentException("initial Hessian has " + curvature0.length + " entries, expected " + nk * nk);
     }
+    // The level of a pass at a point whose Hessian is wanted: that pass sums it, unless a sample does.
+    SoftmaxStats.Level withHessian = sampled == null ? SoftmaxStats.Level.HESSIAN : SoftmaxStats.Level.GRADIENT;
     double[] h = curvature0;
-    SoftmaxStats s = passes.pass(c, h == null ? SoftmaxStats.Level.HESSIAN : SoftmaxStats.Level.GRADIENT);
+    SoftmaxStats s = passes.pass(c, h == null ? withHessian : SoftmaxStats.Level.GRADIENT);
     int passCount = 1;
     // Whether h was summed at the current c (else it is stale).
     boolean hereH = h == null;
     if (hereH) {
-      h = s.hessian(0);
+      h = sampled == null ? s.hessian(0) : sampled.hessian(c);
+      passCount += sampled == null ? 0 : 1;
     }
     boolean refresh = false;
     double f = s.objective(lambda, c);
@@ -129,18 +153,24 @@ public final class SoftmaxNewton {
       SoftmaxStats st = null;
       double[] trial = null;
       double ft = Double.NaN;
+      // Whether the point taken gets its own Hessian.
+      boolean sumThere = refresh;
       if (decrement > 0) {
         trial = axpy(1, step, c);
-        st = passes.pass(trial, refresh ? SoftmaxStats.Level.HESSIAN : SoftmaxStats.Level.GRADIENT);
+        st = passes.pass(trial, refresh ? withHessian : SoftmaxStats.Level.GRADIENT);
         passCount++;
         ft = st.objective(lambda, trial);
       }
       if (!(decrement > 0) || !(Double.isFinite(ft) && (tiny || ft <= f - ARMIJO * decrement))) {
         if (!hereH) {
           // The stale Hessian failed here: sum it at c and take the step again.
-          s = passes.pass(c, SoftmaxStats.Level.HESSIAN);
+          if (sampled == null) {
+            s = passes.pass(c, SoftmaxStats.Level.HESSIAN);
+            h = s.hessian(0);
+          } else {
+            h = sampled.hessian(c);
+          }
           passCount++;
-          h = s.hessian(0);
           hereH = true;
           refresh = false;
           continue;
@@ -161,16 +191,20 @@ public final class SoftmaxNewton {
           break;
         }
         // Curvature changes fast where full steps fail: sum it at the point reached.
-        st = passes.pass(trial, SoftmaxStats.Level.HESSIAN);
+        st = passes.pass(trial, withHessian);
         passCount++;
+        sumThere = true;
       }
       c = trial;
       s = st;
-      if (st.level == SoftmaxStats.Level.HESSIAN) {
-        h = st.hessian(0);
-        hereH = true;
-      } else {
-        hereH = false;
+      hereH = sumThere;
+      if (sumThere) {
+        if (sampled == null) {
+          h = st.hessian(0);
+        } else {
+          h = sampled.hessian(c);
+          passCount++;
+        }
       }
       f = s.objective(lambda, c);
       double[] gNew = s.gradient(lambda, c);

@@ -116,6 +116,51 @@ class SoftmaxNewtonTest {
   }
 
   /**
+   * Hessians from a row sample (every third row, weight ×3: an estimate of the full Hessian),
+   * the gradient from every row: the same solution to the tolerance, and no full Hessian pass.
+   */
+  @Test
+  void sampledCurvatureReachesTheSameSolution() {
+    double[] ref = independentNewton();
+    int[] sample = java.util.stream.IntStream.range(0, M).filter(i -> i % 3 == 0).toArray();
+    RowBlock picked = rows.select(sample);
+    double[] scaledWeights = picked.weight.clone();
+    for (int i = 0; i < scaledWeights.length; i++) {
+      scaledWeights[i] *= 3;
+    }
+    RowBlock sub = new RowBlock(picked.rows, picked.inputDim, picked.outputs, picked.x, picked.y, scaledWeights,
+        picked.channels, picked.coef);
+    double[] subA = new double[sample.length * N];
+    for (int l = 0; l < N; l++) {
+      for (int i = 0; i < sample.length; i++) {
+        subA[i + l * sample.length] = a[sample[i] + l * M];
+      }
+    }
+    int[] byLevel = new int[3];
+    int[] sampled = new int[1];
+    SoftmaxNewton.Result r = new SoftmaxNewton().absoluteTolerance(1e-10).solve((c, level) -> {
+      byLevel[level.ordinal()]++;
+      return pass(c, level, M);
+    }, c -> {
+      sampled[0]++;
+      return new SoftmaxStats(N, K, SoftmaxStats.Level.HESSIAN).add(subA, 0, sub, c).hessian(0);
+    }, N, K, LAMBDA, null, null, Deadline.NONE);
+    assertTrue(r.converged() && r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
+    double diff = 0;
+    for (int l = 0; l < N; l++) {
+      for (int k = 0; k < K; k++) {
+        diff = Math.max(diff, Math.abs(r.c()[l + k * N] - ref[k + l * K]));
+      }
+    }
+    // As above: ‖C − C*‖ ≤ ‖∇‖/λ.
+    assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
+    assertEquals(0, byLevel[SoftmaxStats.Level.HESSIAN.ordinal()]);
+    assertTrue(sampled[0] >= 1);
+    System.out.printf("sampled-curvature Newton: %d iterations, passes by level %s, %d sample Hessians%n",
+        r.iterations(), java.util.Arrays.toString(byLevel), sampled[0]);
+  }
+
+  /**
    * A deadline already passed: one Newton step and no more, and the objective returned is the
    * true objective at the C returned (a pass there recomputes it).
    */
