@@ -231,12 +231,14 @@ public final class ScaleBench {
     }
   }
 
-  /** Seconds to wait for the first executor of a cluster to register. */
+  /** Milliseconds to wait for the executors of a cluster to register. */
   private static final long EXECUTOR_WAIT_MILLIS = 60_000;
+  /** The executor count is taken once it has not changed for this many milliseconds. */
+  private static final long EXECUTOR_SETTLE_MILLIS = 4_000;
 
   /**
-   * The executor cores: {@code --callers}, or local[N]'s N, or the executors registered (after the
-   * first, two more seconds for the others) × spark.executor.cores.
+   * The executor cores: {@code --callers}, or local[N]'s N, or on a cluster the executors
+   * registered (once their count has settled) × spark.executor.cores (1 when unset).
    */
   static int executorCores(JavaSparkContext sc, Options o) {
     if (o.callers > 0) {
@@ -245,17 +247,26 @@ public final class ScaleBench {
     if (sc.sc().isLocal()) {
       return Math.max(1, sc.defaultParallelism());
     }
-    long deadline = System.currentTimeMillis() + EXECUTOR_WAIT_MILLIS;
+    long start = System.currentTimeMillis();
+    int seen = executors(sc);
+    long since = start;
     try {
-      while (executors(sc) == 0 && System.currentTimeMillis() < deadline) {
+      while (System.currentTimeMillis() - start < EXECUTOR_WAIT_MILLIS
+          && (seen == 0 || System.currentTimeMillis() - since < EXECUTOR_SETTLE_MILLIS)) {
         Thread.sleep(200);
+        int now = executors(sc);
+        if (now != seen) {
+          seen = now;
+          since = System.currentTimeMillis();
+        }
       }
-      Thread.sleep(2000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     int cores = sc.getConf().getInt("spark.executor.cores", 1);
-    return Math.max(1, executors(sc) * cores);
+    o.progress.accept("bench scale: " + seen + " executors of " + cores + " core" + (cores == 1 ? "" : "s")
+        + " registered: " + Math.max(1, seen * cores) + " reference callers (--callers to set)");
+    return Math.max(1, seen * cores);
   }
 
   /** Executors registered, the driver not counted. */
