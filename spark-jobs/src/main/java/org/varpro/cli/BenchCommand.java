@@ -185,9 +185,10 @@ public final class BenchCommand implements Callable<Integer> {
           "Scale benchmark of the Spark training job: VarPro-LM regression on rows generated inside "
               + "the partitions, tanh 8->40->40->1 perceptron (p = 2000), TSQR and Gram statistics on "
               + "the same cached rows. Prints the BLAS in use, dgemm, Gram, dgeqrf and structured TSQR "
-              + "kernel rates measured in the same run, and per row count and statistics the seconds "
+              + "kernel rates measured in the same run on the executors (one task per executor core, all at "
+              + "once; before the first row count and after every row count and statistics), and per row count and statistics the seconds "
               + "per iteration and per pass, the GFLOP/s of the Jacobian pass (flops counted from the "
-              + "shapes) against dgemm and dgeqrf, where the merges ran and their cost, the bytes "
+              + "shapes) against the mean of the dgemm and dgeqrf rounds around it, where the CPU went, where the merges ran and their cost, the bytes "
               + "shuffled per iteration and the peak heaps. Above 20,000 parameters the step is "
               + "matrix-free and the seconds per CG product are printed. The default run takes "
               + "about half an hour on 2 cores."})
