@@ -27,7 +27,7 @@ import scala.reflect.ClassTag$;
  * order). Here partial j is keyed by j; while there are more than {@code driverLimit} partials,
  * consecutive runs of {@code fanout} of them (keys ⌊j/fanout⌋) are grouped on executors, sorted by
  * index inside each group and merged left to right; the remaining few are collected, sorted by
- * index and returned for the driver to merge in that order. {@code PartitionedEvaluator.mergeTree}
+ * index and returned for the driver to merge in that order. {@code MergeOrder.tree}
  * (core-solver) is the same grouping in one process: a sweep task relies on the two agreeing.
  *
  * <p><b>One job per pass.</b> {@link #foldPartitions} folds each partition of a cached RDD and
