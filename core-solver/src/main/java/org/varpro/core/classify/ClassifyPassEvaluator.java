@@ -7,6 +7,7 @@ import java.util.Map;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.pass.PassRunner;
+import org.varpro.core.pass.RunnerAdapter;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -19,26 +20,15 @@ import org.varpro.core.stats.StatsKind;
  * several passes at the same θ and only C changes: the same numbers a pass would recompute, so
  * the cache changes no bit. Not thread-safe: one solver drives one evaluator.
  */
-public class ClassifyPassEvaluator implements ClassifyEvaluator {
-  private final PassRunner runner;
+public class ClassifyPassEvaluator extends RunnerAdapter implements ClassifyEvaluator {
   private final int classes;
   private double[] cachedTheta;
   private Map<RowBlock, double[]> cachedFeatures;
 
   /** @param runner rows whose labels were checked with {@link ClassifyPasses#labels}{@code (classes)} */
   public ClassifyPassEvaluator(PassRunner runner, int classes) {
-    this.runner = runner;
+    super(runner);
     this.classes = classes;
-  }
-
-  /** The runner of this evaluator's passes. */
-  protected PassRunner runner() {
-    return runner;
-  }
-
-  @Override
-  public FeatureMap featureMap() {
-    return runner.featureMap();
   }
 
   @Override
@@ -47,46 +37,32 @@ public class ClassifyPassEvaluator implements ClassifyEvaluator {
   }
 
   @Override
-  public long rows() {
-    return runner.rows();
-  }
-
-  public int partitions() {
-    return runner.partitions();
-  }
-
-  /** Passes over the rows so far. */
-  public long passes() {
-    return runner.passes();
-  }
-
-  @Override
   public SoftmaxStats softmax(double[] theta, double[] c, SoftmaxStats.Level level) {
-    return runner.run(describe("softmax pass (" + level.name().toLowerCase(Locale.ROOT) + ")"),
+    return runner().run(describe("softmax pass (" + level.name().toLowerCase(Locale.ROOT) + ")"),
         ClassifyPasses.softmax(features(theta), c, featureMap().numFeatures(), classes, level));
   }
 
   @Override
   public GaussNewtonStats gaussNewton(double[] theta, double[] c, StatsKind kind) {
     FeatureMap map = featureMap();
-    return runner.run(describe("Gauss-Newton pass"),
+    return runner().run(describe("Gauss-Newton pass"),
         ClassifyPasses.gaussNewton(theta, c, map.numFeatures(), map.numParams(), classes, kind));
   }
 
   @Override
   public ParamVectorStats gradient(double[] theta, double[] c) {
-    return runner.run(describe("gradient pass"), ClassifyPasses.gradient(theta, c, featureMap().numParams(), classes));
+    return runner().run(describe("gradient pass"), ClassifyPasses.gradient(theta, c, featureMap().numParams(), classes));
   }
 
   @Override
   public ParamVectorStats product(double[] theta, double[] c, double[] v) {
-    return runner.run(describe("Gauss-Newton product pass"),
+    return runner().run(describe("Gauss-Newton product pass"),
         ClassifyPasses.product(theta, c, v, featureMap().numParams(), classes));
   }
 
   /** θ's features: cached per block in this process, computed in the pass otherwise. */
   private ClassifyPasses.Features features(double[] theta) {
-    if (!runner.inProcess()) {
+    if (!runner().inProcess()) {
       cachedTheta = null;
       cachedFeatures = null;
       return ClassifyPasses.computed(theta);
@@ -101,6 +77,6 @@ public class ClassifyPassEvaluator implements ClassifyEvaluator {
   }
 
   private String describe(String what) {
-    return String.format(Locale.ROOT, "pass %d: %s", runner.passes() + 1, what);
+    return String.format(Locale.ROOT, "pass %d: %s", passes() + 1, what);
   }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.pass.PassRunner;
+import org.varpro.core.pass.RunnerAdapter;
 import org.varpro.core.stats.FusedStats;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.ProjectionStats;
@@ -24,8 +25,7 @@ import org.varpro.core.stats.StatsKind;
  * bit for bit; {@link #twoPasses()} keeps the two separate passes (equal to rounding).
  * Not thread-safe: one solver drives one evaluator.
  */
-public class PassEvaluator implements Evaluator {
-  private final PassRunner runner;
+public class PassEvaluator extends RunnerAdapter implements Evaluator {
   /** Every parameter moves one feature ({@link FeatureMap#parameterFeatures()}). */
   private final boolean separable;
   /** Projections fold the Jacobian ingredients too (the solver's plan, on a separable map). */
@@ -39,7 +39,7 @@ public class PassEvaluator implements Evaluator {
   private int trial;
 
   public PassEvaluator(PassRunner runner) {
-    this.runner = runner;
+    super(runner);
     this.separable = runner.featureMap().parameterFeatures() != null;
   }
 
@@ -49,11 +49,6 @@ public class PassEvaluator implements Evaluator {
     this.fuse = from.fuse;
     this.fusionAllowed = from.fusionAllowed;
     this.iteration = from.iteration;
-  }
-
-  /** The runner of this evaluator's passes. */
-  protected PassRunner runner() {
-    return runner;
   }
 
   /** Always the two separate passes (projection, then Jacobian); see the class comment. */
@@ -70,22 +65,8 @@ public class PassEvaluator implements Evaluator {
   }
 
   @Override
-  public FeatureMap featureMap() {
-    return runner.featureMap();
-  }
-
-  @Override
   public int outputs() {
-    return runner.outputs();
-  }
-
-  @Override
-  public long rows() {
-    return runner.rows();
-  }
-
-  public int partitions() {
-    return runner.partitions();
+    return runner().outputs();
   }
 
   /** Jacobian requests so far (the iteration number in the pass descriptions). */
@@ -93,22 +74,17 @@ public class PassEvaluator implements Evaluator {
     return iteration;
   }
 
-  /** Passes over the rows so far (a Jacobian answered from a fused pass makes none). */
-  public long passes() {
-    return runner.passes();
-  }
-
   @Override
   public boolean canRedraw() {
-    return runner.canRedraw();
+    return runner().canRedraw();
   }
 
   @Override
   public PassEvaluator redraw(int round) {
-    if (!runner.canRedraw()) {
+    if (!canRedraw()) {
       return (PassEvaluator) Evaluator.super.redraw(round);
     }
-    return successor(runner.redraw(round));
+    return successor(runner().redraw(round));
   }
 
   /** The evaluator over the redrawn rows: subclasses return their own type. */
@@ -118,24 +94,24 @@ public class PassEvaluator implements Evaluator {
 
   @Override
   public ProjectionStats project(double[] theta, StatsKind kind) {
-    FeatureMap map = runner.featureMap();
+    FeatureMap map = featureMap();
     checkLength(theta, map.numParams(), "θ");
     String what = describe(iteration == 0 && trial == 0 ? "projection pass" : "projection pass (trial " + (trial + 1) + ")");
     if (iteration > 0) {
       trial++;
     }
     if (fuse && kind == StatsKind.QR) {
-      fused = runner.run(what, LeastSquaresPasses.fused(theta, outputs()));
+      fused = runner().run(what, LeastSquaresPasses.fused(theta, outputs()));
       fusedTheta = theta.clone();
       return fused.projection();
     }
-    return runner.run(what, LeastSquaresPasses.projection(theta, map.numFeatures(), outputs(), kind));
+    return runner().run(what, LeastSquaresPasses.projection(theta, map.numFeatures(), outputs(), kind));
   }
 
   @Override
   public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
       StatsKind kind, boolean golubPereyra) {
-    FeatureMap map = runner.featureMap();
+    FeatureMap map = featureMap();
     int n = map.numFeatures();
     int p = map.numParams();
     checkLength(theta, p, "θ");
@@ -151,28 +127,28 @@ public class PassEvaluator implements Evaluator {
       fused = null;
       return s;
     }
-    return runner.run(describe("Jacobian pass"),
+    return runner().run(describe("Jacobian pass"),
         LeastSquaresPasses.jacobian(theta, c, lambda, thetaPrevious, n, p, outputs(), kind, golubPereyra));
   }
 
   @Override
   public ReducedProductStats tangentProduct(double[] theta, double[] c, double[] v) {
-    FeatureMap map = runner.featureMap();
+    FeatureMap map = featureMap();
     checkProduct(theta, c);
     checkLength(v, map.numParams(), "v");
-    return runner.run(describe("tangent product pass"),
+    return runner().run(describe("tangent product pass"),
         LeastSquaresPasses.tangentProduct(theta, c, v, map.numFeatures(), map.numParams(), outputs()));
   }
 
   @Override
   public ReducedProductStats transposeProduct(double[] theta, double[] c, double[] v, double[] z, double beta) {
-    FeatureMap map = runner.featureMap();
+    FeatureMap map = featureMap();
     checkProduct(theta, c);
     if (v != null) {
       checkLength(v, map.numParams(), "v");
     }
     checkLength(z, map.numFeatures() * outputs(), "z");
-    return runner.run(describe("transpose product pass"),
+    return runner().run(describe("transpose product pass"),
         LeastSquaresPasses.transposeProduct(theta, c, v, z, beta, map.numFeatures(), map.numParams(), outputs()));
   }
 
@@ -181,7 +157,7 @@ public class PassEvaluator implements Evaluator {
   }
 
   private void checkProduct(double[] theta, double[] c) {
-    FeatureMap map = runner.featureMap();
+    FeatureMap map = featureMap();
     checkLength(theta, map.numParams(), "θ");
     checkLength(c, map.numFeatures() * outputs(), "C");
   }
