@@ -71,12 +71,12 @@ public final class SweepBench {
     SweepConfig sweep = SweepConfig.load(o.config, o.overrides, null);
     List<Configuration> configurations = SweepJob.distinct(sweep.configurations());
     try (SparkHandle spark = SparkHandle.open("varpro bench sweep", o.master, false, "WARN", o.log)) {
-      return run(o, configurations, spark.sc, SweepJob.loadTabular(spark.spark, configurations, false));
+      return run(o, configurations, spark.sc, SweepJob.loadRows(spark.spark, configurations, false));
     }
   }
 
   private static Report run(Options o, List<Configuration> configurations, JavaSparkContext sc,
-      Map<String, LocalFit.TabularRows> tabular) {
+      Map<String, LocalFit.Rows> tabular) {
     int slots = sc.defaultParallelism();
     o.progress.accept("bench sweep: " + configurations.size() + " configurations of " + o.config + "; "
         + Lapack.describe() + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS") + "; Spark master "

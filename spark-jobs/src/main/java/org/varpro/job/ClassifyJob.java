@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
@@ -64,10 +65,7 @@ public final class ClassifyJob {
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
 
-    // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
-    RowBlock trainRows = train.toBlock(1.0 / train.rows());
-    JavaRDD<RowBlock> blocks = spark.sc.parallelize(Arrays.asList(trainRows.split(job.blockRows())),
-        job.partitions(trainRows.rows));
+    JavaRDD<RowBlock> blocks = trainingBlocks(spark.sc, job, train);
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -85,8 +83,8 @@ public final class ClassifyJob {
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
 
     ClassifierModel model = ClassifierModel.of(net, result, classes);
-    ClassificationMetrics trainMetrics = model.evaluate(train.toBlock(1.0));
-    ClassificationMetrics testMetrics = model.evaluate(test.toBlock(1.0));
+    ClassificationMetrics trainMetrics = model.evaluate(evaluationRows(train));
+    ClassificationMetrics testMetrics = model.evaluate(evaluationRows(test));
     log.println("varpro: train " + trainMetrics.summary());
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
@@ -137,6 +135,21 @@ public final class ClassifyJob {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
     return new TrainJob.Result(folder.target(), null, summary);
+  }
+
+  /**
+   * The training rows as the fit sees them: weights 1/m (the objective is the mean cross-entropy
+   * plus the ridge terms), blocks of {@code job.block-rows} rows over {@code job.partitions}
+   * partitions. A sweep task folds exactly these partitions ({@link LocalFit}).
+   */
+  static JavaRDD<RowBlock> trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
+    RowBlock rows = train.toBlock(1.0 / train.rows());
+    return sc.parallelize(Arrays.asList(rows.split(job.blockRows())), job.partitions(rows.rows));
+  }
+
+  /** The rows the metrics are computed on (weight 1 each). */
+  static RowBlock evaluationRows(LabeledData data) {
+    return data.toBlock(1.0);
   }
 
   private static Map<String, Object> network(ModelConfig m) {

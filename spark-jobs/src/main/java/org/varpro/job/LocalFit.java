@@ -5,11 +5,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.config.PdeConfig;
 import org.varpro.config.SolverConfig;
+import org.varpro.core.classify.ClassificationMetrics;
+import org.varpro.core.classify.ClassifierModel;
+import org.varpro.core.classify.ClassifierResult;
+import org.varpro.core.classify.ClassifierSolver;
+import org.varpro.core.classify.ClassifyEvaluator;
+import org.varpro.core.classify.GaussNewtonStats;
+import org.varpro.core.classify.JvpPerceptron;
+import org.varpro.core.classify.LabeledData;
+import org.varpro.core.classify.LocalClassifyEvaluator;
+import org.varpro.core.classify.ParamVectorStats;
+import org.varpro.core.classify.SoftmaxStats;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.pde.PdeErrors;
@@ -20,6 +32,7 @@ import org.varpro.core.solver.ForwardingEvaluator;
 import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
+import org.varpro.core.solver.StopReason;
 import org.varpro.core.solver.Validation;
 import org.varpro.core.solver.VarProSolver;
 import org.varpro.core.stats.JacobianStats;
@@ -36,37 +49,82 @@ import org.varpro.spark.TabularData;
  * as Spark partitioned them when they were loaded), and {@link PartitionedEvaluator} folds and
  * merges them with the Spark evaluator's own functions and order. So, with the same BLAS thread
  * count, a fit here reproduces the {@code train} run of the same configuration bit for bit:
- * the same iterates, loss and error figures.
+ * the same iterates, loss and error figures. A classification configuration likewise folds the
+ * training blocks in the partitions {@code train} gave them ({@link LocalClassifyEvaluator#partitioned}).
  */
 public final class LocalFit {
   private LocalFit() {}
 
-  /** The metrics a fit reports, by problem kind (null when the problem has no such figure). */
+  /**
+   * The metrics a fit reports, by problem kind (null when the problem has no such figure), the
+   * main one first. Classification reports accuracy (higher is better, see
+   * {@link #higherIsBetter}) and log-loss on the test and training rows.
+   */
   public static List<String> metricNames(JobConfig.Kind kind) {
-    return kind == JobConfig.Kind.PDE ? List.of("relative_l2_error", "max_error")
-        : List.of("validation_relative_error", "validation_rmse", "training_relative_error");
+    return switch (kind) {
+      case PDE -> List.of("relative_l2_error", "max_error");
+      case CLASSIFY -> List.of("test_log_loss", "test_accuracy", "train_log_loss", "train_accuracy");
+      case TABULAR, GENERATED -> List.of("validation_relative_error", "validation_rmse", "training_relative_error");
+    };
   }
+
+  /** Whether a larger value of the metric is better (accuracies); lower is better for the others. */
+  public static boolean higherIsBetter(String metric) {
+    return metric.endsWith("accuracy");
+  }
+
+  /** Rows loaded once on the driver and shared by a sweep's tasks (a broadcast). */
+  public sealed interface Rows extends Serializable permits TabularRows, ClassifyRows {}
 
   /**
    * Tabular rows loaded on the driver, partition by partition (what a sweep broadcasts to its
    * tasks).
    */
   public record TabularRows(RowBlock[][] training, RowBlock[][] validation, Standardization standardization,
-      int inputs) implements Serializable {}
-
-  /** The fitted model and its metrics ({@link #metricNames}). */
-  public record Outcome(SolverResult solver, Map<String, Double> metrics) {}
+      int inputs) implements Rows {}
 
   /**
-   * What identifies a tabular configuration's rows (the data section, partitions and block
-   * size): configurations with equal keys share one load. Null for the other kinds.
+   * Labelled rows of a classification configuration: the training blocks partition by partition
+   * as {@code train} fits them ({@link ClassifyJob#trainingBlocks}), and the training and test
+   * rows the metrics are computed on.
+   */
+  public record ClassifyRows(RowBlock[][] training, RowBlock trainRows, RowBlock testRows, int classes,
+      int inputs) implements Rows {}
+
+  /**
+   * How a fit ended and its metrics ({@link #metricNames}).
+   *
+   * @param loss the solver's final objective
+   * @param seconds the solver's time
+   */
+  public record Outcome(StopReason stopReason, double loss, int iterations, double seconds,
+      Map<String, Double> metrics) {
+    static Outcome of(SolverResult r, Map<String, Double> metrics) {
+      return new Outcome(r.stopReason(), r.loss(), r.iterations(), r.seconds(), metrics);
+    }
+  }
+
+  /**
+   * What identifies a configuration's loaded rows (the data or classify section, partitions and
+   * block size): configurations with equal keys share one load. Null for the kinds whose rows a
+   * task makes itself (PDE, generated).
    */
   public static String dataKey(JobConfig job) {
-    if (job.kind() != JobConfig.Kind.TABULAR) {
+    String section = switch (job.kind()) {
+      case TABULAR -> "data";
+      case CLASSIFY -> "classify";
+      case PDE, GENERATED -> null;
+    };
+    if (section == null) {
       return null;
     }
-    return JobConfig.toJson(job.root().getConfig("data")) + " partitions=" + job.partitionsSetting()
+    return JobConfig.toJson(job.root().getConfig(section)) + " partitions=" + job.partitionsSetting()
         + " block-rows=" + job.blockRows();
+  }
+
+  /** The rows of a configuration with a {@link #dataKey}: tabular or classification. */
+  public static Rows load(SparkSession spark, JobConfig job) {
+    return job.kind() == JobConfig.Kind.CLASSIFY ? loadClassify(spark, job) : loadTabular(spark, job);
   }
 
   /** Reads, standardizes and splits the data of a tabular configuration, as {@code train} does. */
@@ -78,6 +136,15 @@ public final class LocalFit {
     } finally {
       data.unpersist();
     }
+  }
+
+  /** Reads and splits the labelled rows of a classification configuration, as {@code train} does. */
+  public static ClassifyRows loadClassify(SparkSession spark, JobConfig job) {
+    LabeledData.Split split = ClassifyJob.check(job).data().load();
+    JavaRDD<RowBlock> blocks = ClassifyJob.trainingBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        job, split.train());
+    return new ClassifyRows(partitions(blocks.glom().collect()), ClassifyJob.evaluationRows(split.train()),
+        ClassifyJob.evaluationRows(split.test()), split.train().classes(), split.train().inputDim());
   }
 
   private static RowBlock[][] partitions(List<List<RowBlock>> glommed) {
@@ -95,18 +162,15 @@ public final class LocalFit {
    * @param checkpoint called before every pass over the rows and between partitions while rows
    *     are generated; it may throw to abandon the fit (a time limit)
    */
-  public static Outcome fit(JobConfig job, TabularRows tabular, Runnable checkpoint) {
-    SolverOptions options = SolverConfig.parse(job.root());
+  public static Outcome fit(JobConfig job, Rows loaded, Runnable checkpoint) {
     return switch (job.kind()) {
-      case CLASSIFY -> throw new ConfigError("classify", "sweeps of classification runs are not supported");
-      case PDE -> fitPde(job, options, checkpoint);
+      case CLASSIFY -> fitClassify(job, (ClassifyRows) required(loaded), checkpoint);
+      case PDE -> fitPde(job, SolverConfig.parse(job.root()), checkpoint);
       case TABULAR -> {
-        if (tabular == null) {
-          throw new IllegalArgumentException("a tabular configuration needs its rows loaded");
-        }
+        TabularRows tabular = (TabularRows) required(loaded);
         ModelConfig model = ModelConfig.parse(job.root(), null);
         yield fitRegression(model, model.featureMap(tabular.inputs()), tabular.training(), tabular.validation(),
-            tabular.standardization(), options, checkpoint);
+            tabular.standardization(), SolverConfig.parse(job.root()), checkpoint);
       }
       case GENERATED -> {
         RegressionSetup.Generated g = RegressionSetup.Generated.parse(job.root());
@@ -125,9 +189,40 @@ public final class LocalFit {
           }
         }
         yield fitRegression(model, model.featureMap(g.dimension()), training, validation,
-            Standardization.identity(g.featureNames(), new String[] {"y"}), options, checkpoint);
+            Standardization.identity(g.featureNames(), new String[] {"y"}), SolverConfig.parse(job.root()),
+            checkpoint);
       }
     };
+  }
+
+  private static Rows required(Rows loaded) {
+    if (loaded == null) {
+      throw new IllegalArgumentException("a tabular or classification configuration needs its rows loaded");
+    }
+    return loaded;
+  }
+
+  /**
+   * GNvpro on the partitions {@code train} had, folded and merged as its Spark evaluator does
+   * ({@link LocalClassifyEvaluator#partitioned}), from the same seeded θ₀: the same iterates, and
+   * the metrics {@link ClassifyJob} reports computed the same way.
+   */
+  private static Outcome fitClassify(JobConfig job, ClassifyRows rows, Runnable checkpoint) {
+    ClassifyJob.Settings s = ClassifyJob.check(job);
+    JvpPerceptron net = s.model().classifierNetwork(rows.inputs());
+    ClassifyEvaluator evaluator = checked(LocalClassifyEvaluator.partitioned(net, rows.classes(), rows.training()),
+        checkpoint);
+    ClassifierResult r = new ClassifierSolver(s.solver()).solve(evaluator, net.initialParams(s.model().seed()));
+    checkpoint.run();
+    ClassifierModel model = ClassifierModel.of(net, r, rows.classes());
+    ClassificationMetrics test = model.evaluate(rows.testRows());
+    ClassificationMetrics train = model.evaluate(rows.trainRows());
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("test_log_loss", test.logLoss());
+    metrics.put("test_accuracy", test.accuracy());
+    metrics.put("train_log_loss", train.logLoss());
+    metrics.put("train_accuracy", train.accuracy());
+    return new Outcome(r.stopReason(), r.loss(), r.iterations(), r.seconds(), metrics);
   }
 
   private static Outcome fitPde(JobConfig job, SolverOptions options, Runnable checkpoint) {
@@ -154,7 +249,7 @@ public final class LocalFit {
     PdeErrors.SolutionErrors e = problem.testErrors(map, r.theta(), r.c());
     metrics.put("relative_l2_error", e == null ? null : e.relativeL2());
     metrics.put("max_error", e == null ? null : e.max());
-    return new Outcome(r, metrics);
+    return Outcome.of(r, metrics);
   }
 
   private static Outcome fitRegression(ModelConfig model, FeatureMap map, RowBlock[][] training,
@@ -178,7 +273,51 @@ public final class LocalFit {
     }
     metrics.put("training_relative_error",
         RegressionMetrics.sums(training, map, r.theta(), r.c(), std).relativeError());
-    return new Outcome(r, metrics);
+    return Outcome.of(r, metrics);
+  }
+
+  /** The classification evaluator with {@code checkpoint} run before every pass. */
+  private static ClassifyEvaluator checked(ClassifyEvaluator inner, Runnable checkpoint) {
+    return new ClassifyEvaluator() {
+      @Override
+      public FeatureMap featureMap() {
+        return inner.featureMap();
+      }
+
+      @Override
+      public int classes() {
+        return inner.classes();
+      }
+
+      @Override
+      public long rows() {
+        return inner.rows();
+      }
+
+      @Override
+      public SoftmaxStats softmax(double[] theta, double[] c, SoftmaxStats.Level level) {
+        checkpoint.run();
+        return inner.softmax(theta, c, level);
+      }
+
+      @Override
+      public GaussNewtonStats gaussNewton(double[] theta, double[] c, StatsKind kind) {
+        checkpoint.run();
+        return inner.gaussNewton(theta, c, kind);
+      }
+
+      @Override
+      public ParamVectorStats gradient(double[] theta, double[] c) {
+        checkpoint.run();
+        return inner.gradient(theta, c);
+      }
+
+      @Override
+      public ParamVectorStats product(double[] theta, double[] c, double[] v) {
+        checkpoint.run();
+        return inner.product(theta, c, v);
+      }
+    };
   }
 
   /** The evaluator with {@code checkpoint} run before every pass. */

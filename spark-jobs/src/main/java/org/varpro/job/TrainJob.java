@@ -126,8 +126,13 @@ public final class TrainJob {
     }
   }
 
-  /** Every section that can be checked without Spark. */
+  /** Every section that can be checked without Spark (the solver section included). */
   public static void check(JobConfig job) {
+    if (job.kind() == JobConfig.Kind.CLASSIFY) {
+      ClassifyJob.check(job);
+      return;
+    }
+    SolverConfig.parse(job.root());
     check(job, true);
   }
 
@@ -157,8 +162,7 @@ public final class TrainJob {
           InitFrom.initialParams(model, map, 1);
         }
       }
-      case CLASSIFY -> throw new ConfigError("classify", "sweeps of classification runs are not supported");
-      default -> throw new IllegalStateException();
+      case CLASSIFY -> throw new IllegalStateException("classification runs are checked by ClassifyJob");
     }
   }
 

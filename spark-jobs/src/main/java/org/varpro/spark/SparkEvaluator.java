@@ -17,11 +17,6 @@ import org.varpro.core.solver.PassEvaluator;
  * included, so an iteration of a one-hidden-layer network with Kaufman QR steps is one Spark job.
  */
 public final class SparkEvaluator extends PassEvaluator implements AutoCloseable {
-  /** Partition summaries merged on the driver directly, up to this many. */
-  public static final int DEFAULT_DRIVER_MERGE_LIMIT = org.varpro.core.pass.MergeOrder.DEFAULT_DRIVER_MERGE_LIMIT;
-  /** Partition summaries per group in the executor-side merge tree. */
-  public static final int DEFAULT_FANOUT = org.varpro.core.pass.MergeOrder.DEFAULT_FANOUT;
-
   private final SparkPassRunner rows;
 
   private SparkEvaluator(SparkPassRunner rows) {

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.varpro.config.ConfigError;
-import org.varpro.config.SolverConfig;
 import org.varpro.config.StrictConfig;
 import org.varpro.job.JobConfig;
 import org.varpro.job.TrainJob;
@@ -497,7 +496,6 @@ public final class SweepConfig {
     try {
       root = JobConfig.resolve(JobConfig.withOverrides(base, sets), file);
       job = JobConfig.parse(root, file, output, null);
-      SolverConfig.parse(job.root());
       TrainJob.check(job);
     } catch (ConfigError e) {
       throw new ConfigError(e.key(), "in sweep configuration #" + index + " (" + String.join(" ", sets) + "): "

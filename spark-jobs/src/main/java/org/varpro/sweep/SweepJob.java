@@ -25,7 +25,8 @@ import org.varpro.job.SparkHandle;
  *       bad key or value fails at once, exit code 2, nothing written).</li>
  *   <li>Open the output folder; the configurations whose rows are already in {@code rows/} (a
  *       rerun after a stop) are skipped.</li>
- *   <li>Run the others as one Spark job (tabular rows read once on the driver and broadcast); each
+ *   <li>Run the others as one Spark job (tabular and classification rows read once on the
+ *       driver and broadcast); each
  *       row is written to {@code rows/HASH.json} as its task finishes, with a progress line.</li>
  *   <li>Write results.csv, results.parquet, summary.json and the plots.</li>
  * </ol>
@@ -112,8 +113,8 @@ public final class SweepJob {
           base.logLevel(), log)) {
         log.println("varpro: " + Lapack.describe() + " on the driver; OPENBLAS_NUM_THREADS="
             + System.getenv("OPENBLAS_NUM_THREADS"));
-        Map<String, LocalFit.TabularRows> tabular = loadTabular(spark.spark, pending, o.verbose);
-        SweepRunner.run(spark.sc, pending, tabular, (c, row) -> {
+        Map<String, LocalFit.Rows> loaded = loadRows(spark.spark, pending, o.verbose);
+        SweepRunner.run(spark.sc, pending, loaded, (c, row) -> {
           folder.writeRow(c, row);
           rows.put(c.hash(), row);
           progress.finished(c, row);
@@ -142,18 +143,19 @@ public final class SweepJob {
   }
 
   /**
-   * The rows of the tabular configurations among {@code configurations}, read on the driver once
-   * per distinct data setting ({@link LocalFit#dataKey}); empty for the other kinds.
+   * The rows of the tabular and classification configurations among {@code configurations}, read
+   * on the driver once per distinct data setting ({@link LocalFit#dataKey}); empty for the other
+   * kinds.
    */
-  public static Map<String, LocalFit.TabularRows> loadTabular(org.apache.spark.sql.SparkSession spark,
+  public static Map<String, LocalFit.Rows> loadRows(org.apache.spark.sql.SparkSession spark,
       List<Configuration> configurations, boolean verbose) {
-    Map<String, LocalFit.TabularRows> tabular = new LinkedHashMap<>();
+    Map<String, LocalFit.Rows> tabular = new LinkedHashMap<>();
     try (QuietLogs quiet = QuietLogs.unless(verbose)) {
       for (Configuration c : configurations) {
         JobConfig job = taskJob(c);
         String key = LocalFit.dataKey(job);
         if (key != null && !tabular.containsKey(key)) {
-          tabular.put(key, LocalFit.loadTabular(spark, job));
+          tabular.put(key, LocalFit.load(spark, job));
         }
       }
     }

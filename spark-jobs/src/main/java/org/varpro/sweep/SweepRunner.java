@@ -18,7 +18,8 @@ import scala.runtime.BoxedUnit;
 /**
  * Runs configurations as one Spark job with one task per configuration: task j runs
  * configuration j with {@link SweepTask} (single-threaded, in the executor's task thread;
- * tabular rows come from a broadcast, PDE and generated rows are made in the task), and its row
+ * tabular and classification rows come from a broadcast, PDE and generated rows are made in the
+ * task), and its row
  * is handed to the driver as soon as that task finishes ({@code SparkContext.runJob} with a
  * result handler), not when the job ends, so that the driver can persist it and report progress.
  *
@@ -37,14 +38,14 @@ public final class SweepRunner {
   /**
    * Runs the configurations and returns when all rows have been handed over.
    *
-   * @param tabular rows of the tabular configurations by {@link LocalFit#dataKey} (empty otherwise)
+   * @param loaded rows of the tabular and classification configurations by {@link LocalFit#dataKey}
    */
   public static void run(JavaSparkContext sc, List<Configuration> configurations,
-      Map<String, LocalFit.TabularRows> tabular, RowHandler handler) {
+      Map<String, LocalFit.Rows> loaded, RowHandler handler) {
     if (configurations.isEmpty()) {
       return;
     }
-    Broadcast<Map<String, LocalFit.TabularRows>> data = sc.broadcast(new HashMap<>(tabular));
+    Broadcast<Map<String, LocalFit.Rows>> data = sc.broadcast(new HashMap<>(loaded));
     try {
       // One configuration per partition: parallelize cuts n elements into n slices of one.
       JavaRDD<Configuration> tasks = sc.parallelize(configurations, configurations.size());

@@ -7,11 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.varpro.io.Location;
+import org.varpro.job.LocalFit;
 import org.varpro.job.Plots;
 
 /**
  * What a finished sweep found: counts by status, the best configurations per metric (lowest
- * value among the {@code ok} rows; ties by index), the {@code train} command that reruns the best
+ * value among the {@code ok} rows, highest for an accuracy; ties by index), the {@code train} command that reruns the best
  * one, and the plots of the main metric against each varied key.
  */
 final class SweepSummary {
@@ -32,12 +33,16 @@ final class SweepSummary {
     return out;
   }
 
-  /** The {@code n} ok rows with the lowest finite value of {@code metric}, lowest first. */
+  /**
+   * The {@code n} ok rows with the best finite value of {@code metric}, best first: the lowest,
+   * or the highest for a metric where higher is better ({@link LocalFit#higherIsBetter}).
+   */
   static List<Entry> best(List<Entry> entries, String metric, int n) {
+    double sign = LocalFit.higherIsBetter(metric) ? -1 : 1;
     return entries.stream()
         .filter(e -> e.row().status().equals(SweepRow.OK))
         .filter(e -> e.row().value(metric) != null && Double.isFinite(e.row().value(metric)))
-        .sorted(Comparator.comparingDouble((Entry e) -> e.row().value(metric))
+        .sorted(Comparator.comparingDouble((Entry e) -> sign * e.row().value(metric))
             .thenComparingInt(e -> e.configuration().index()))
         .limit(n).toList();
   }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.StopReason;
 import org.varpro.job.JobConfig;
 import org.varpro.job.LocalFit;
@@ -46,12 +45,12 @@ public final class SweepTask {
   /**
    * Runs the configuration.
    *
-   * @param tabular the rows of a tabular configuration by {@link LocalFit#dataKey} (may be null
-   *     for the other kinds)
+   * @param loaded the rows of a tabular or classification configuration by
+   *     {@link LocalFit#dataKey} (not called for the other kinds)
    * @param interruption called with every time-limit check; throws when the task was cancelled
    * @param executor where it runs, for the row
    */
-  public static SweepRow run(Configuration c, Function<String, LocalFit.TabularRows> tabular,
+  public static SweepRow run(Configuration c, Function<String, LocalFit.Rows> loaded,
       Runnable interruption, String executor) {
     long start = System.nanoTime();
     int[] passes = {0};
@@ -67,12 +66,11 @@ public final class SweepTask {
     };
     try {
       JobConfig job = JobConfig.parse(ConfigFactory.parseString(c.json()), null, NO_OUTPUT, null);
-      LocalFit.TabularRows rows = job.kind() == JobConfig.Kind.TABULAR ? tabular.apply(LocalFit.dataKey(job)) : null;
-      LocalFit.Outcome o = LocalFit.fit(job, rows, checkpoint);
-      SolverResult r = o.solver();
+      String key = LocalFit.dataKey(job);
+      LocalFit.Outcome o = LocalFit.fit(job, key == null ? null : loaded.apply(key), checkpoint);
       String problem = null;
-      if (r.stopReason() == StopReason.NON_FINITE || !Double.isFinite(r.loss())) {
-        problem = "the loss became " + r.loss();
+      if (o.stopReason() == StopReason.NON_FINITE || !Double.isFinite(o.loss())) {
+        problem = "the loss became " + o.loss();
       } else {
         for (Map.Entry<String, Double> m : o.metrics().entrySet()) {
           if (m.getValue() != null && !Double.isFinite(m.getValue())) {
@@ -82,7 +80,7 @@ public final class SweepTask {
         }
       }
       return new SweepRow(c.hash(), problem == null ? SweepRow.OK : SweepRow.DIVERGED, problem,
-          r.stopReason().name().toLowerCase(Locale.ROOT), r.loss(), o.metrics(), r.iterations(), r.seconds(),
+          o.stopReason().name().toLowerCase(Locale.ROOT), o.loss(), o.metrics(), o.iterations(), o.seconds(),
           seconds(start), executor);
     } catch (TimeLimitExceeded e) {
       return failed(c, SweepRow.TIME_LIMIT, e.getMessage(), start, executor);

@@ -1,7 +1,5 @@
 package org.varpro.core.solver;
 
-import java.util.List;
-import java.util.function.BinaryOperator;
 import java.util.function.IntFunction;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
@@ -61,15 +59,5 @@ public final class PartitionedEvaluator extends PassEvaluator {
   @Override
   protected PartitionedEvaluator successor(PassRunner redrawn) {
     return new PartitionedEvaluator(redrawn, this);
-  }
-
-  /** The last merge ({@link MergeOrder#inOrder}). */
-  public static <T> T mergeInOrder(List<T> ordered, BinaryOperator<T> merge) {
-    return MergeOrder.inOrder(ordered, merge);
-  }
-
-  /** The levels before the last merge ({@link MergeOrder#tree}). */
-  public static <T> List<T> mergeTree(List<T> ordered, int driverLimit, int fanout, BinaryOperator<T> merge) {
-    return MergeOrder.tree(ordered, driverLimit, fanout, merge);
   }
 }
