@@ -9,7 +9,9 @@ import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -105,6 +107,37 @@ public final class StrictConfig {
       throw new ConfigError(path, "must be an object { … }, got " + describe(v) + where(v));
     }
     return (ConfigObject) v;
+  }
+
+  /**
+   * The given keys of a section that are set, as text options (lists of names joined by commas,
+   * which the names must not contain; objects and nulls are errors naming the key).
+   */
+  public static Map<String, String> textOptions(Config root, String section, Collection<String> keys) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String key : keys(root, section)) {
+      if (!keys.contains(key)) {
+        continue;
+      }
+      String full = join(section, key);
+      ConfigValue v = root.getValue(full);
+      String text;
+      if (v.valueType() == ConfigValueType.LIST) {
+        List<String> items = getStringList(root, full);
+        for (String item : items) {
+          if (item.contains(",")) {
+            throw new ConfigError(full, "column names must not contain commas, got '" + item + "'" + where(v));
+          }
+        }
+        text = String.join(",", items);
+      } else if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.NULL) {
+        throw new ConfigError(full, "must be a string, number or boolean" + where(v));
+      } else {
+        text = String.valueOf(v.unwrapped());
+      }
+      options.put(key, text);
+    }
+    return options;
   }
 
   /** "a number", "a string", … for messages. */

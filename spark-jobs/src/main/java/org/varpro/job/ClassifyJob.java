@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
@@ -22,7 +20,6 @@ import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
-import org.varpro.core.classify.LabeledData;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
 import org.varpro.spark.SparkClassifyEvaluator;
@@ -55,17 +52,25 @@ public final class ClassifyJob {
 
   static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
       long start) {
-    LabeledData.Split split = s.data().load();
-    LabeledData train = split.train();
-    LabeledData test = split.test();
-    int classes = train.classes();
-    JvpPerceptron net = s.model().classifierNetwork(train.inputDim());
-    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows, %d inputs, %d classes",
-        s.data().data(), train.rows(), test.rows(), train.inputDim(), classes));
+    ClassifyData data = ClassifyData.load(s.data(), job, spark.spark);
+    try {
+      return train(job, s, spark, folder, log, start, data);
+    } finally {
+      data.release().run();
+    }
+  }
+
+  private static TrainJob.Result train(JobConfig job, Settings s, SparkHandle spark, RunFolder folder, PrintWriter log,
+      long start, ClassifyData data) {
+    int classes = data.classes().classes();
+    JvpPerceptron net = s.model().classifierNetwork(data.inputs());
+    log.println(String.format(Locale.ROOT, "varpro: %s: %d training rows, %d test rows%s, %d inputs, %d classes",
+        data.description(), data.train().rows, data.test().rows,
+        data.validation() == null ? "" : ", " + data.validation().rows + " validation rows", data.inputs(), classes));
+    log.println("varpro: classes " + data.classes());
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
-
-    JavaRDD<RowBlock> blocks = trainingBlocks(spark.sc, job, train);
+    JavaRDD<RowBlock> blocks = data.trainBlocks();
     ClassifierListener listener = new ClassifierListener() {
       @Override
       public void onIteration(ClassifierRecord r) {
@@ -83,16 +88,21 @@ public final class ClassifyJob {
         result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
 
     ClassifierModel model = ClassifierModel.of(net, result, classes);
-    ClassificationMetrics trainMetrics = model.evaluate(evaluationRows(train));
-    ClassificationMetrics testMetrics = model.evaluate(evaluationRows(test));
+    ClassificationMetrics trainMetrics = model.evaluate(data.train());
+    ClassificationMetrics testMetrics = model.evaluate(data.test());
+    ClassificationMetrics validationMetrics = data.validation() == null ? null : model.evaluate(data.validation());
     log.println("varpro: train " + trainMetrics.summary());
+    if (validationMetrics != null) {
+      log.println("varpro: validation " + validationMetrics.summary());
+    }
     log.println("varpro: test  " + testMetrics.summary());
     log.flush();
 
     Map<String, Object> saved = new LinkedHashMap<>();
     saved.put("kind", "classification");
     saved.put("classes", classes);
-    saved.put("inputs", train.inputDim());
+    saved.put("inputs", data.inputs());
+    saved.putAll(data.savedFields());
     saved.put("network", network(s.model()));
     saved.put("lambda", result.lambda());
     saved.put("theta", result.theta());
@@ -112,8 +122,12 @@ public final class ClassifyJob {
     summary.put("name", job.name());
     summary.put("kind", "classification");
     summary.put("run_folder", folder.target().toString());
-    summary.put("data", s.data().data());
+    summary.put("data", data.description());
+    summary.put("classes", data.classes().labels());
     summary.put("train", metrics(trainMetrics));
+    if (validationMetrics != null) {
+      summary.put("validation", metrics(validationMetrics));
+    }
     summary.put("test", metrics(testMetrics));
     summary.put("objective", result.loss());
     summary.put("iterations", result.iterations());
@@ -135,21 +149,6 @@ public final class ClassifyJob {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
     return new TrainJob.Result(folder.target(), null, summary);
-  }
-
-  /**
-   * The training rows as the fit sees them: weights 1/m (the objective is the mean cross-entropy
-   * plus the ridge terms), blocks of {@code job.block-rows} rows over {@code job.partitions}
-   * partitions. A sweep task folds exactly these partitions ({@link LocalFit}).
-   */
-  static JavaRDD<RowBlock> trainingBlocks(JavaSparkContext sc, JobConfig job, LabeledData train) {
-    RowBlock rows = train.toBlock(1.0 / train.rows());
-    return sc.parallelize(Arrays.asList(rows.split(job.blockRows())), job.partitions(rows.rows));
-  }
-
-  /** The rows the metrics are computed on (weight 1 each). */
-  static RowBlock evaluationRows(LabeledData data) {
-    return data.toBlock(1.0);
   }
 
   private static Map<String, Object> network(ModelConfig m) {

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.varpro.config.ModelConfig;
 import org.varpro.config.PdeConfig;
@@ -18,7 +16,6 @@ import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.ClassifyEvaluator;
 import org.varpro.core.classify.GaussNewtonStats;
 import org.varpro.core.classify.JvpPerceptron;
-import org.varpro.core.classify.LabeledData;
 import org.varpro.core.classify.LocalClassifyEvaluator;
 import org.varpro.core.classify.ParamVectorStats;
 import org.varpro.core.classify.SoftmaxStats;
@@ -85,7 +82,7 @@ public final class LocalFit {
 
   /**
    * Labelled rows of a classification configuration: the training blocks partition by partition
-   * as {@code train} fits them ({@link ClassifyJob#trainingBlocks}), and the training and test
+   * as {@code train} fits them ({@link ClassifyData#trainBlocks}), and the training and test
    * rows the metrics are computed on.
    */
   public record ClassifyRows(RowBlock[][] training, RowBlock trainRows, RowBlock testRows, int classes,
@@ -140,11 +137,13 @@ public final class LocalFit {
 
   /** Reads and splits the labelled rows of a classification configuration, as {@code train} does. */
   public static ClassifyRows loadClassify(SparkSession spark, JobConfig job) {
-    LabeledData.Split split = ClassifyJob.check(job).data().load();
-    JavaRDD<RowBlock> blocks = ClassifyJob.trainingBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-        job, split.train());
-    return new ClassifyRows(partitions(blocks.glom().collect()), ClassifyJob.evaluationRows(split.train()),
-        ClassifyJob.evaluationRows(split.test()), split.train().classes(), split.train().inputDim());
+    ClassifyData data = ClassifyData.load(ClassifyJob.check(job).data(), job, spark);
+    try {
+      return new ClassifyRows(partitions(data.trainBlocks().glom().collect()), data.train(), data.test(),
+          data.classes().classes(), data.inputs());
+    } finally {
+      data.release().run();
+    }
   }
 
   private static RowBlock[][] partitions(List<List<RowBlock>> glommed) {

@@ -91,28 +91,7 @@ final class RegressionSetup implements TrainingSetup {
     String p = "data";
     StrictConfig.requireOnly(root, p, DATA_KEYS);
     StrictConfig.requireKeys(root, p, "path");
-    Map<String, String> options = new LinkedHashMap<>();
-    for (String key : StrictConfig.keys(root, p)) {
-      String full = StrictConfig.join(p, key);
-      ConfigValue v = root.getValue(full);
-      String text;
-      if (v.valueType() == ConfigValueType.LIST) {
-        List<String> items = StrictConfig.getStringList(root, full);
-        for (String item : items) {
-          if (item.contains(",")) {
-            throw new ConfigError(full, "column names must not contain commas, got '" + item + "'"
-                + StrictConfig.where(v));
-          }
-        }
-        text = String.join(",", items);
-      } else if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.NULL) {
-        throw new ConfigError(full, "must be a string, number or boolean" + StrictConfig.where(v));
-      } else {
-        text = String.valueOf(v.unwrapped());
-      }
-      options.put(key, text);
-    }
-    return options;
+    return StrictConfig.textOptions(root, p, DATA_KEYS);
   }
 
   /** The TabularSource of a data section; a bad option is a ConfigError naming its key. */

@@ -134,11 +134,11 @@ final class TextTable {
   }
 
   static double number(String text, String column, String file, long line) {
-    return org.varpro.spark.TabularSource.number(text, column, file, line);
+    return org.varpro.spark.DelimitedText.number(text, column, file, line);
   }
 
   static List<String> split(String line, char sep, boolean whitespace) {
-    List<String> fields = org.varpro.spark.TabularSource.splitFields(line, sep, whitespace);
+    List<String> fields = org.varpro.spark.DelimitedText.splitFields(line, sep, whitespace);
     if (whitespace) {
       fields.replaceAll(TextTable::unquote);
     }

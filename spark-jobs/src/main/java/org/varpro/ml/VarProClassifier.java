@@ -27,6 +27,7 @@ import org.varpro.spark.RowPacking;
 import org.varpro.spark.SparkClassifyEvaluator;
 import org.varpro.spark.SparkFits;
 import org.varpro.spark.Standardization;
+import org.varpro.spark.StandardizationStats;
 
 /**
  * VarPro classification (GNvpro, DESIGN §2.6) as an MLlib {@link org.apache.spark.ml.Estimator}: a perceptron's
@@ -105,7 +106,7 @@ public final class VarProClassifier extends VarProEstimator<VarProClassification
       if (classes < 2) {
         throw new IllegalArgumentException("labelCol: column '" + getLabelCol() + "' holds a single class");
       }
-      Standardization std = RowPacking.standardization(dataset.sparkSession(), rows,
+      Standardization std = StandardizationStats.of(dataset.sparkSession(), rows,
           InputRows.slotNames(schema, getFeaturesCol(), d), new String[] {getLabelCol()}, getStandardization(), false,
           uid() + " training rows");
       double total = totals[1];

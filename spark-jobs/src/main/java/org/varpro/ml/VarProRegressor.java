@@ -20,6 +20,7 @@ import org.varpro.spark.RowPacking;
 import org.varpro.spark.SparkEvaluator;
 import org.varpro.spark.SparkFits;
 import org.varpro.spark.Standardization;
+import org.varpro.spark.StandardizationStats;
 
 /**
  * VarPro regression as an MLlib {@link org.apache.spark.ml.Estimator}: a perceptron whose linear output layer is
@@ -85,7 +86,7 @@ public final class VarProRegressor extends VarProEstimator<VarProRegressionModel
       map = map != null ? map : model.featureMap(d);
       JavaRDD<ParsedRow> rows = InputRows.rows(dataset, getFeaturesCol(), getLabelCol(), weightColumnOrNull(), d, k,
           vectorLabel, false);
-      Standardization std = RowPacking.standardization(dataset.sparkSession(), rows,
+      Standardization std = StandardizationStats.of(dataset.sparkSession(), rows,
           InputRows.slotNames(schema, getFeaturesCol(), d),
           vectorLabel ? InputRows.slotNames(schema, getLabelCol(), k) : new String[] {getLabelCol()},
           getStandardization(), getStandardizeLabels(), uid() + " training rows");

@@ -2,6 +2,7 @@ package org.varpro.spark;
 
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.varpro.core.classify.LabelIndex;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 
@@ -14,10 +15,12 @@ import org.varpro.core.model.RowBlock;
  * @param validation validation blocks (cached; no rows when the validation fraction is 0)
  * @param inputs features per row
  * @param outputs labels per row
+ * @param classes the classes of a classification table (labels are class indices), null for
+ *     numeric labels
  */
 public record TabularData(JavaRDD<RowBlock> training, JavaRDD<RowBlock> validation,
     long trainingRows, long validationRows, int inputs, int outputs,
-    Standardization standardization) {
+    Standardization standardization, LabelIndex classes) {
 
   /** An evaluator over the training blocks (already cached; closing it keeps them cached). */
   public SparkEvaluator evaluator(FeatureMap map) {

@@ -72,6 +72,54 @@ class BadInputTest {
     }
   }
 
+  /** A classification run over the table {@code data} (header a,b,kind). */
+  private Path classifyConfig(Path data, String extra) throws IOException {
+    Path conf = tmp.resolve("classify.conf");
+    Files.writeString(conf, """
+        job { partitions = 2 }
+        classify { path = "%s", header = true, label = kind, test-fraction = 0.25 %s }
+        model { hidden = [4] }
+        solver { max-iterations = 2 }
+        """.formatted(data.toString().replace("\\", "/"), extra));
+    return conf;
+  }
+
+  /** Eight rows of two classes, the given line in the middle. */
+  private Path classes(String line) throws IOException {
+    return csv("classes.csv", "a,b,kind", "0.1,0.2,cat", "0.3,0.1,dog", "0.2,0.5,cat", line, "0.9,0.4,dog",
+        "0.6,0.6,cat", "0.8,0.7,dog", "0.4,0.3,dog");
+  }
+
+  @Test
+  void classificationWithASingleClass() throws IOException {
+    Path data = csv("one.csv", "a,b,kind", "0.1,0.2,cat", "0.3,0.1,cat", "0.2,0.5,cat", "0.9,0.4,cat");
+    String m = failsWithBadInput(classifyConfig(data, ""));
+    assertEquals("varpro: " + data + ": a single class in column kind (every one of the 4 rows is labelled 'cat'); "
+        + "a classification needs at least 2 classes", m);
+  }
+
+  @Test
+  void classificationWithAnEmptyLabel() throws IOException {
+    Path data = classes("0.5,0.5,");
+    String m = failsWithBadInput(classifyConfig(data, ""));
+    assertEquals("varpro: " + data + ":5: empty label in column kind", m);
+  }
+
+  @Test
+  void classificationWithANonNumericFeature() throws IOException {
+    Path data = classes("0.5,n/a,cat");
+    String m = failsWithBadInput(classifyConfig(data, ""));
+    assertEquals("varpro: " + data + ":5: non-numeric value 'n/a' in column b", m);
+  }
+
+  @Test
+  void classificationWithTooFewRowsOfAClassForTheSplit() throws IOException {
+    Path data = classes("0.5,0.5,eel");
+    String m = failsWithBadInput(classifyConfig(data, ""));
+    assertTrue(m.startsWith("varpro: classify.test-fraction: " + data + ": class 'eel' has 1 row, too few for a "
+        + "stratified split"), m);
+  }
+
   @Test
   void malformedCsvLine() throws IOException {
     Path data = csv("data.csv", "a,b,y", "0.1,0.2,0.3", "0.4,0.5,0.6", "0.7,abc,0.9", "1.0,1.1,1.2");

@@ -91,7 +91,7 @@ class ClassifyJobTest {
     assertTrue(unknown.err().contains("solver.lamda: unknown key"), unknown.err());
     TrainJobTest.Run data = TrainJobTest.cli("train", config(""), "--set", "classify.data=mnist", "--output", out);
     assertEquals(2, data.code(), data.err());
-    assertTrue(data.err().contains("classify.data: must be digits or fashion-mnist"), data.err());
+    assertTrue(data.err().contains("classify.data: must be table, digits or fashion-mnist"), data.err());
     TrainJobTest.Run missing = TrainJobTest.cli("train", config(""), "--set", "classify.path=" + tmp.resolve("no.csv"),
         "--output", out);
     assertEquals(2, missing.code(), missing.err());

@@ -272,6 +272,72 @@ class TabularSourceTest {
 
   // ------------------------------------------------------------------ bad input
 
+  @Test
+  void classLabelsAreIndexedByFrequencyAndSplitByClass() throws IOException {
+    // 12 rows: 6 "b", 4 "a", 2 "c" (interleaved); weights 1..12.
+    String[] kinds = {"b", "a", "b", "c", "a", "b", "b", "a", "c", "b", "a", "b"};
+    List<String> lines = new ArrayList<>(List.of("x,kind,w"));
+    for (int i = 0; i < kinds.length; i++) {
+      lines.add(i + "," + kinds[i] + "," + (i + 1));
+    }
+    Path f = tmp.resolve("kinds.csv");
+    Files.write(f, lines);
+    TabularData d = TabularSource.csv(f.toString()).header(true).labelColumns("kind").weightColumn("w")
+        .standardizeFeatures(false).validationFraction(0.5).seed(4).partitions(2).classify(null)
+        .load(TestSpark.session());
+    try {
+      assertEquals(List.of("b", "a", "c"), d.classes().labels());
+      RowBlock train = d.collectTraining();
+      RowBlock held = d.collectValidation();
+      // round(0.5 · 6) = 3, round(0.5 · 4) = 2, round(0.5 · 2) = 1 of each class held out.
+      int[] heldPerClass = new int[3];
+      for (int i = 0; i < held.rows; i++) {
+        heldPerClass[(int) held.y[i]]++;
+      }
+      assertArrayEquals(new int[] {3, 2, 1}, heldPerClass);
+      assertEquals(12, train.rows + held.rows);
+      // Every row keeps its label (as its class index) and weight: x = i, w = i + 1.
+      for (RowBlock b : new RowBlock[] {train, held}) {
+        for (int i = 0; i < b.rows; i++) {
+          int row = (int) b.x[i];
+          assertEquals(d.classes().indexOf(kinds[row]), b.y[i], 0.0);
+          assertEquals(row + 1, b.weight[i], 0.0);
+        }
+      }
+      // The same table as Parquet (string label column): the same classes, split and blocks.
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < kinds.length; i++) {
+        rows.add(RowFactory.create((double) i, kinds[i], (double) (i + 1)));
+      }
+      StructType schema = new StructType().add("x", DataTypes.DoubleType).add("kind", DataTypes.StringType)
+          .add("w", DataTypes.DoubleType);
+      String dir = tmp.resolve("kinds.parquet").toString();
+      TestSpark.session().createDataFrame(rows, schema).coalesce(1).write().parquet(dir);
+      TabularData p = TabularSource.parquet(dir).labelColumns("kind").weightColumn("w").standardizeFeatures(false)
+          .validationFraction(0.5).seed(4).partitions(2).classify(null).load(TestSpark.session());
+      try {
+        assertEquals(d.classes(), p.classes());
+        for (RowBlock[] pair : new RowBlock[][] {{train, p.collectTraining()}, {held, p.collectValidation()}}) {
+          assertArrayEquals(pair[0].x, pair[1].x, 0.0);
+          assertArrayEquals(pair[0].y, pair[1].y, 0.0);
+          assertArrayEquals(pair[0].weight, pair[1].weight, 0.0);
+        }
+      } finally {
+        p.unpersist();
+      }
+
+      // A test file read with these classes: an unseen label is an error at its line.
+      Path t = tmp.resolve("test.csv");
+      Files.write(t, List.of("x,kind,w", "1,a,1", "2,dog,1"));
+      DataError e = loadFails(TabularSource.csv(t.toString()).header(true).labelColumns("kind").weightColumn("w")
+          .classify(d.classes()));
+      assertEquals(t + ":3: label 'dog' in column kind is not one of the 3 classes of the training data (b, a, c)",
+          e.getMessage());
+    } finally {
+      d.unpersist();
+    }
+  }
+
   private DataError loadFails(TabularSource s) {
     return assertThrows(DataError.class, () -> s.load(TestSpark.session()));
   }

@@ -1,8 +1,6 @@
 package org.varpro.core.classify;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.varpro.core.model.RowBlock;
 
@@ -43,7 +41,7 @@ public record LabeledData(int rows, int inputDim, int classes, double[] x, int[]
     if (count >= rows) {
       return this;
     }
-    int[] perm = permutation(rows, new SplittableRandom(seed));
+    int[] perm = StratifiedSplit.permutation(rows, new SplittableRandom(seed));
     int[] idx = Arrays.copyOf(perm, count);
     Arrays.sort(idx);
     return select(idx);
@@ -54,24 +52,7 @@ public record LabeledData(int rows, int inputDim, int classes, double[] x, int[]
    * (rounded) goes to the test part. Reproducible by seed; rows keep their original order.
    */
   public Split split(double testFraction, long seed) {
-    if (!(testFraction > 0 && testFraction < 1)) {
-      throw new IllegalArgumentException("test fraction must be in (0, 1), got " + testFraction);
-    }
-    SplittableRandom rng = new SplittableRandom(seed);
-    boolean[] test = new boolean[rows];
-    for (int k = 0; k < classes; k++) {
-      List<Integer> members = new ArrayList<>();
-      for (int i = 0; i < rows; i++) {
-        if (labels[i] == k) {
-          members.add(i);
-        }
-      }
-      int[] perm = permutation(members.size(), rng);
-      int nTest = (int) Math.round(testFraction * members.size());
-      for (int j = 0; j < nTest; j++) {
-        test[members.get(perm[j])] = true;
-      }
-    }
+    boolean[] test = StratifiedSplit.heldOut(labels, classes, testFraction, seed, false, null);
     int nt = 0;
     for (boolean b : test) {
       nt += b ? 1 : 0;
@@ -107,19 +88,5 @@ public record LabeledData(int rows, int inputDim, int classes, double[] x, int[]
       c[l]++;
     }
     return c;
-  }
-
-  private static int[] permutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 }
