@@ -2,9 +2,9 @@ package org.varpro.core.solver;
 
 import java.util.Locale;
 
-/** Levenberg-Marquardt damping schedules (DESIGN §2.5). */
+/** Levenberg-Marquardt damping schedules (DESIGN §2.5); the rules themselves are in {@link LmDamping}. */
 public enum Damping {
-  /** Nielsen's gain-ratio update: μ ← μ·max(⅓, 1 − (2ρ − 1)³) on success, μ ← νμ, ν ← 2ν on failure. */
+  /** μ₀ = τ·max diag(H), Nielsen's gain-ratio update μ ← μ·max(⅓, 1 − (2ρ − 1)³) on success, μ ← 4μ per rejected trial. */
   NIELSEN,
   /** Residual-proportional μ_k = κ‖r_k‖^δ, multiplied by 4 per rejected trial. */
   RESIDUAL;

@@ -19,7 +19,8 @@ import java.util.List;
  * @param c output weights C(θ) (n×k, column-major), recomputed on resume
  * @param loss the reduced loss at θ, recomputed on resume
  * @param mu the damping μ carried to the next iteration (NaN before the first)
- * @param nu Nielsen's factor ν
+ * @param nu Nielsen's rejection factor ν of the former damping rule: always {@link #NU} now
+ *     (rejections grow μ by a fixed factor, {@link LmDamping}); kept so checkpoints keep their format
  * @param slowSteps accepted steps in a row with a relative decrease below the tolerance
  * @param previousTheta the previous iterate for the principal angles, or null
  * @param best the best-scoring iterate so far with a {@link Validation}, else null
@@ -29,6 +30,9 @@ import java.util.List;
 public record SolverState(int iteration, int round, double seconds, double[] theta, double[] c,
     double loss, double lambda, double mu, double nu, int slowSteps, double[] previousTheta,
     BestIterate best, StopReason stopped, List<IterationRecord> history) {
+
+  /** The value of {@code nu} in every state written now. */
+  public static final double NU = 2;
 
   /** The record of the iteration that completed. */
   public IterationRecord lastRecord() {

@@ -91,8 +91,7 @@ public final class VarProSolver {
     InnerSolution inner = innerSolve(projection, lambda);
     HistoryLog history = new HistoryLog(from == null ? List.of() : from.history());
     double[] previousTheta = from == null ? null : from.previousTheta();
-    double mu = from == null ? Double.NaN : from.mu();
-    double nu = from == null ? 2 : from.nu();
+    LmDamping damping = from == null ? LmDamping.start(options) : new LmDamping(options, from.mu());
     int slowSteps = from == null ? 0 : from.slowSteps();
     StopReason reason = StopReason.MAX_ITERATIONS;
     int iteration = from == null ? 0 : from.iteration();
@@ -130,11 +129,7 @@ public final class VarProSolver {
         reason = StopReason.GRADIENT_TOLERANCE;
         break;
       }
-      if (options.damping == Damping.RESIDUAL) {
-        mu = options.residualKappa * Math.pow(Math.sqrt(2 * inner.loss()), options.residualExponent);
-      } else if (Double.isNaN(mu)) {
-        mu = options.tau * step.maxHessianDiagonal();
-      }
+      double mu = damping.initial(step.maxHessianDiagonal(), inner.loss());
       double muUsed = mu;
       int rejections = 0;
       boolean accepted = false;
@@ -155,19 +150,15 @@ public final class VarProSolver {
         trialProjection = evaluator.project(trial, pass1);
         trialInner = innerSolve(trialProjection, lambda);
         double actual = inner.loss() - trialInner.loss();
-        rho = predicted > 0 ? actual / predicted : Double.NaN;
-        if (Double.isFinite(trialInner.loss()) && actual > 0 && rho > 0) {
+        rho = LmDamping.gainRatio(actual, predicted);
+        if (LmDamping.acceptable(trialInner.loss(), actual, rho)) {
           accepted = true;
           break;
         }
         rejections++;
-        if (options.damping == Damping.NIELSEN) {
-          mu *= nu;
-          nu *= 2;
-        } else {
-          mu *= 4;
-        }
-        if (rejections >= options.maxRejections || !Double.isFinite(mu) || stepNorm == 0) {
+        boolean canGrow = damping.rejected();
+        mu = damping.mu();
+        if (rejections >= options.maxRejections || !canGrow || stepNorm == 0) {
           break;
         }
       }
@@ -184,10 +175,7 @@ public final class VarProSolver {
       theta = trial;
       projection = trialProjection;
       inner = trialInner;
-      if (options.damping == Damping.NIELSEN) {
-        mu *= Math.max(1.0 / 3, 1 - Math.pow(2 * rho - 1, 3));
-        nu = 2;
-      }
+      damping.accepted(rho);
       if (options.lambdaFactor < 1 && lambda > options.lambdaFloor && inner.effectiveRank() == n) {
         // Continuation: lower λ while the features keep full effective rank.
         lambda = Math.max(options.lambdaFloor, lambda * options.lambdaFactor);
@@ -226,7 +214,7 @@ public final class VarProSolver {
         slowSteps = 0;
       }
       listener.onCompleted(new SolverState(iteration, round, (System.nanoTime() - start) * 1e-9, theta,
-          inner.c(), inner.loss(), lambda, mu, nu, slowSteps, previousTheta, best,
+          inner.c(), inner.loss(), lambda, damping.mu(), SolverState.NU, slowSteps, previousTheta, best,
           reason == StopReason.MAX_ITERATIONS ? null : reason, history.snapshot()));
     }
     double seconds = (System.nanoTime() - start) * 1e-9;

@@ -1,0 +1,92 @@
+package org.varpro.core.solver;
+
+/**
+ * The Levenberg-Marquardt damping μ of one run and its rules (DESIGN §2.5): the μ of an
+ * iteration's first trial, the acceptance test of a trial, and the updates after an accepted
+ * step and after a rejected trial. The loop only asks this class; μ is its whole state, carried
+ * from iteration to iteration and in a {@link SolverState}.
+ *
+ * <p>Rejections grow μ by a fixed factor (4) instead of Nielsen's ν·μ with ν doubling: ν
+ * doubling multiplies μ by 2^(k(k+1)/2) over k rejections (10⁴⁵ after 18), so a short run of
+ * rejections near the rounding level of the loss drove μ past every useful value and the step
+ * to zero in one iteration. A fixed factor still reaches any needed μ in a few dozen trials.
+ */
+public final class LmDamping {
+  /** μ ← REJECTION_GROWTH·μ after a rejected trial. */
+  static final double REJECTION_GROWTH = 4;
+
+  private final Damping schedule;
+  private final double tau;
+  private final double residualKappa;
+  private final double residualExponent;
+  private double mu;
+
+  /** A run's damping from its options, continuing from μ (NaN: not started). */
+  public LmDamping(SolverOptions options, double mu) {
+    this.schedule = options.damping;
+    this.tau = options.tau;
+    this.residualKappa = options.residualKappa;
+    this.residualExponent = options.residualExponent;
+    this.mu = mu;
+  }
+
+  /** A fresh run's damping. */
+  public static LmDamping start(SolverOptions options) {
+    return new LmDamping(options, Double.NaN);
+  }
+
+  /**
+   * μ of an iteration's first trial. Nielsen: the carried μ, or τ·max diag(H) at the first
+   * iteration. Residual-proportional: κ‖r‖^δ with ‖r‖ = √(2f) at every iteration.
+   *
+   * @param maxHessianDiagonal max diag(H) in the step's (scaled) variables
+   * @param loss the reduced loss f at the iterate
+   */
+  public double initial(double maxHessianDiagonal, double loss) {
+    if (schedule == Damping.RESIDUAL) {
+      mu = residualKappa * Math.pow(Math.sqrt(2 * loss), residualExponent);
+    } else if (Double.isNaN(mu)) {
+      mu = tau * maxHessianDiagonal;
+    }
+    return mu;
+  }
+
+  /** The μ of the next trial. */
+  public double mu() {
+    return mu;
+  }
+
+  /**
+   * The gain ratio ρ = actual / predicted decrease, NaN when the model predicts no decrease
+   * (then no trial is acceptable).
+   */
+  public static double gainRatio(double actual, double predicted) {
+    return predicted > 0 ? actual / predicted : Double.NaN;
+  }
+
+  /** Whether a trial with this new loss and gain ratio is taken: finite, lower and ρ > 0. */
+  public static boolean acceptable(double trialLoss, double actual, double rho) {
+    return Double.isFinite(trialLoss) && actual > 0 && rho > 0;
+  }
+
+  /**
+   * After an accepted step with gain ratio ρ: Nielsen's μ ← μ·max(⅓, 1 − (2ρ − 1)³) (a third
+   * for ρ ≥ 1, unchanged at ρ = ½, up to twice as ρ → 0). The residual schedule sets μ afresh
+   * at the next iteration.
+   */
+  public void accepted(double rho) {
+    if (schedule == Damping.NIELSEN) {
+      mu *= Math.max(1.0 / 3, 1 - Math.pow(2 * rho - 1, 3));
+    }
+  }
+
+  /**
+   * After a rejected trial: μ ← 4μ.
+   *
+   * @return false once μ is no longer finite (no larger damping can be tried)
+   */
+  public boolean rejected() {
+    mu *= REJECTION_GROWTH;
+    return Double.isFinite(mu);
+  }
+}
