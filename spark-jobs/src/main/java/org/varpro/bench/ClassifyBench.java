@@ -21,11 +21,8 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.ClassifierListener;
 import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierRecord;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.JvpPerceptron;
@@ -34,6 +31,9 @@ import org.varpro.core.classify.LocalClassifyEvaluator;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverResult;
 import org.varpro.spark.DataError;
 
 /**
@@ -211,14 +211,14 @@ public final class ClassifyBench {
     co.cgMaxIterations = o.cgMaxIterations;
     co.cgTolerance = o.cgTolerance;
     co.innerRelativeTolerance = o.innerRelativeTolerance;
-    ClassifierSolver solver = new ClassifierSolver(co, new ClassifierListener() {
+    ClassifierSolver solver = new ClassifierSolver(co, new SolverListener() {
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %6.1fs f=%.5e train_acc=%.4f cg=%d",
-            r.iteration(), r.seconds(), r.loss(), r.trainAccuracy(), r.cgIterations()));
+            r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"), (int) r.figure("cg_iterations")));
       }
     });
-    ClassifierResult res = solver.solve(LocalClassifyEvaluator.ofRows(net, 10, trainBlock, o.blockRows),
+    SolverResult res = solver.solve(LocalClassifyEvaluator.ofRows(net, 10, trainBlock, o.blockRows),
         net.initialParams(o.seed));
     ClassifierModel model = ClassifierModel.of(net, res, 10);
     ClassificationMetrics m = model.evaluate(test.toBlock(1.0));

@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierStep;
 import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.LabeledData;
-import org.varpro.core.stats.StatsKind;
 
 /**
  * The {@code classify} section (which labelled data, how it is split) and the classifier's
@@ -45,9 +43,8 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
   public static final List<String> KEYS = List.of("data", "path", "train-rows", "test-fraction", "seed",
       "test-path", "validation-fraction", "format", "header", "separator", "label", "features", "weight",
       "standardize", "num-features");
-  public static final List<String> SOLVER_KEYS = List.of("max-iterations", "time-budget", "gradient-tolerance",
-      "relative-tolerance", "lambda", "theta-ridge", "inner-tolerance", "step", "matrix-free-threshold",
-      "statistics", "tau", "cg-tolerance", "cg-max-iterations");
+  /** The keys of a classification {@code solver} section, from the declarations. */
+  public static final List<String> SOLVER_KEYS = SolverConfig.keys(ClassifierOptions.SPECS);
 
   public ClassifyConfig {
     table = Map.copyOf(table);
@@ -171,36 +168,6 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
 
   /** The classifier's settings from the {@code solver} section (every key optional). */
   public static ClassifierOptions solver(Config root) {
-    String p = "solver";
-    ClassifierOptions o = new ClassifierOptions();
-    if (!root.hasPath(p)) {
-      return o;
-    }
-    StrictConfig.requireOnly(root, p, SOLVER_KEYS);
-    if (root.hasPath(p + ".max-iterations")) {
-      o.maxIterations = StrictConfig.getInt(root, p + ".max-iterations");
-    }
-    o.timeBudgetSeconds = ModelConfig.optDouble(root, p + ".time-budget", o.timeBudgetSeconds);
-    o.gradientTolerance = ModelConfig.optDouble(root, p + ".gradient-tolerance", o.gradientTolerance);
-    o.relativeTolerance = ModelConfig.optDouble(root, p + ".relative-tolerance", o.relativeTolerance);
-    o.lambda = ModelConfig.optDouble(root, p + ".lambda", o.lambda);
-    o.thetaRidge = ModelConfig.optDouble(root, p + ".theta-ridge", o.thetaRidge);
-    o.innerTolerance = ModelConfig.optDouble(root, p + ".inner-tolerance", o.innerTolerance);
-    if (root.hasPath(p + ".step")) {
-      o.step = ModelConfig.parseEnum(root, p + ".step", ClassifierStep::parse);
-    }
-    if (root.hasPath(p + ".matrix-free-threshold")) {
-      o.matrixFreeThreshold = StrictConfig.getInt(root, p + ".matrix-free-threshold");
-    }
-    if (root.hasPath(p + ".statistics")) {
-      o.statistics = ModelConfig.parseEnum(root, p + ".statistics", StatsKind::parse);
-    }
-    o.tau = ModelConfig.optDouble(root, p + ".tau", o.tau);
-    o.cgTolerance = ModelConfig.optDouble(root, p + ".cg-tolerance", o.cgTolerance);
-    if (root.hasPath(p + ".cg-max-iterations")) {
-      o.cgMaxIterations = StrictConfig.getInt(root, p + ".cg-max-iterations");
-    }
-    SolverConfig.validate(root, p, o::validate);
-    return o;
+    return SolverConfig.read(root, "solver", new ClassifierOptions());
   }
 }

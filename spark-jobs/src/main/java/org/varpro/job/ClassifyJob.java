@@ -9,19 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
-import org.varpro.bench.BenchJson;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.ClassifierListener;
 import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierRecord;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverResult;
 import org.varpro.spark.SparkClassifyEvaluator;
 import org.varpro.spark.SparkFits;
 
@@ -71,21 +70,21 @@ public final class ClassifyJob {
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
     JavaRDD<RowBlock> blocks = data.trainBlocks();
-    ClassifierListener listener = new ClassifierListener() {
+    SolverListener listener = new SolverListener() {
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         log.println(String.format(Locale.ROOT,
             "varpro: iteration %4d  %7.2f s  objective %.6e  cross-entropy %.4e  train accuracy %.4f  |g| %.2e"
                 + "  mu %.2e  inner %d  cg %d%s",
-            r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
-            r.innerIterations(), r.cgIterations(), r.accepted() ? "" : "  (rejected)"));
+            r.iteration(), r.seconds(), r.loss(), r.figure("cross_entropy"), r.figure("train_accuracy"), r.gradientNorm(), r.mu(),
+            (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations"), r.accepted() ? "" : "  (rejected)"));
         log.flush();
       }
     };
-    ClassifierResult result = SparkFits.classification(blocks, net, classes, s.model().seed(), s.solver(), listener);
+    SolverResult result = SparkFits.classification(blocks, net, classes, s.model().seed(), s.solver(), listener);
     log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
-        result.step().name().toLowerCase(Locale.ROOT), result.loss(), result.seconds()));
+        result.step(), result.loss(), result.seconds()));
 
     ClassifierModel model = ClassifierModel.of(net, result, classes);
     ClassificationMetrics trainMetrics = model.evaluate(data.train());
@@ -109,7 +108,7 @@ public final class ClassifyJob {
     saved.put("c", result.c());
     saved.put("configuration", SavedModel.parseObject(JobConfig.toJson(job.root())));
     try {
-      folder.writeString("model.json", BenchJson.toJson(saved) + "\n");
+      folder.writeString("model.json", SavedModel.JSON.writeValueAsString(saved) + "\n");
       folder.writeString("history.csv", history(result.history()));
       folder.write("convergence.png", Plots.classifierConvergence(job.name(), result.history()));
       folder.write("confusion.png", Plots.confusion(job.name() + ": test confusion matrix (rows: true class)",
@@ -132,7 +131,7 @@ public final class ClassifyJob {
     summary.put("objective", result.loss());
     summary.put("iterations", result.iterations());
     summary.put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
-    summary.put("step", result.step().name().toLowerCase(Locale.ROOT));
+    summary.put("step", result.step());
     summary.put("solver_seconds", result.seconds());
     summary.put("wall_seconds", (System.nanoTime() - start) * 1e-9);
     summary.put("parameters", net.numParams());
@@ -144,7 +143,7 @@ public final class ClassifyJob {
     summary.put("partitions", blocks.getNumPartitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
-      folder.writeString("summary.json", BenchJson.toJson(summary) + "\n");
+      folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
@@ -173,14 +172,14 @@ public final class ClassifyJob {
     return out;
   }
 
-  private static String history(List<ClassifierRecord> history) {
+  private static String history(List<IterationRecord> history) {
     List<String> lines = new ArrayList<>();
     lines.add("iteration,seconds,objective,cross_entropy,train_accuracy,gradient_norm,mu,step_norm,gain_ratio,"
         + "accepted,rejections,inner_iterations,cg_iterations");
-    for (ClassifierRecord r : history) {
+    for (IterationRecord r : history) {
       lines.add(String.format(Locale.ROOT, "%d,%.6f,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%b,%d,%d,%d",
-          r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(), r.gradientNorm(), r.mu(),
-          r.stepNorm(), r.gainRatio(), r.accepted(), r.rejections(), r.innerIterations(), r.cgIterations()));
+          r.iteration(), r.seconds(), r.loss(), r.figure("cross_entropy"), r.figure("train_accuracy"), r.gradientNorm(), r.mu(),
+          r.stepNorm(), r.gainRatio(), r.accepted(), r.rejections(), (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations")));
     }
     return String.join("\n", lines) + "\n";
   }

@@ -11,7 +11,6 @@ import org.varpro.config.PdeConfig;
 import org.varpro.config.SolverConfig;
 import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.ClassifierModel;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.ClassifyEvaluator;
 import org.varpro.core.classify.GaussNewtonStats;
@@ -211,7 +210,7 @@ public final class LocalFit {
     JvpPerceptron net = s.model().classifierNetwork(rows.inputs());
     ClassifyEvaluator evaluator = checked(LocalClassifyEvaluator.partitioned(net, rows.classes(), rows.training()),
         checkpoint);
-    ClassifierResult r = new ClassifierSolver(s.solver()).solve(evaluator, net.initialParams(s.model().seed()));
+    SolverResult r = new ClassifierSolver(s.solver()).solve(evaluator, net.initialParams(s.model().seed()));
     checkpoint.run();
     ClassifierModel model = ClassifierModel.of(net, r, rows.classes());
     ClassificationMetrics test = model.evaluate(rows.testRows());

@@ -283,16 +283,16 @@ public final class Plots {
   }
 
   /** Objective and training accuracy of a classification run against the iteration. */
-  static byte[] classifierConvergence(String title, List<org.varpro.core.classify.ClassifierRecord> history)
+  static byte[] classifierConvergence(String title, List<IterationRecord> history)
       throws IOException {
     List<Double> it = new ArrayList<>();
     List<Double> objective = new ArrayList<>();
     List<Double> error = new ArrayList<>();
-    for (org.varpro.core.classify.ClassifierRecord r : history) {
+    for (IterationRecord r : history) {
       if (r.loss() > 0 && Double.isFinite(r.loss())) {
         it.add((double) r.iteration());
         objective.add(r.loss());
-        error.add(Math.max(1 - r.trainAccuracy(), 1e-6));
+        error.add(Math.max(1 - r.figure("train_accuracy"), 1e-6));
       }
     }
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title + ": convergence")

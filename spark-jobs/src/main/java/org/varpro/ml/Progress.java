@@ -3,8 +3,6 @@ package org.varpro.ml;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.varpro.core.classify.ClassifierListener;
-import org.varpro.core.classify.ClassifierRecord;
 import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverListener;
 
@@ -25,13 +23,13 @@ final class Progress {
     };
   }
 
-  static ClassifierListener classification(String uid) {
-    return new ClassifierListener() {
+  static SolverListener classification(String uid) {
+    return new SolverListener() {
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         if (LOG.isInfoEnabled()) {
           LOG.info(line(uid, r.iteration(), r.loss(), r.gradientNorm(), r.seconds(), r.accepted())
-              + String.format(Locale.ROOT, "  train accuracy %.4f", r.trainAccuracy()));
+              + String.format(Locale.ROOT, "  train accuracy %.4f", r.figure("train_accuracy")));
         }
       }
     };

@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.varpro.core.classify.ClassifierRecord;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverResult;
 
@@ -39,14 +37,6 @@ public final class TrainingSummary implements Serializable {
   static TrainingSummary of(SolverResult r) {
     List<Iteration> h = new ArrayList<>();
     for (IterationRecord i : r.history()) {
-      h.add(new Iteration(i.iteration(), i.loss(), i.gradientNorm(), i.seconds()));
-    }
-    return new TrainingSummary(h, name(r.stopReason()), r.iterations(), r.loss(), r.seconds());
-  }
-
-  static TrainingSummary of(ClassifierResult r) {
-    List<Iteration> h = new ArrayList<>();
-    for (ClassifierRecord i : r.history()) {
       h.add(new Iteration(i.iteration(), i.loss(), i.gradientNorm(), i.seconds()));
     }
     return new TrainingSummary(h, name(r.stopReason()), r.iterations(), r.loss(), r.seconds());

@@ -18,9 +18,9 @@ import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.SolverResult;
 import org.varpro.spark.DataError;
 import org.varpro.spark.ParsedRow;
 import org.varpro.spark.RowPacking;
@@ -113,7 +113,7 @@ public final class VarProClassifier extends VarProEstimator<VarProClassification
       // Weights divided by their sum: the objective is the weighted mean cross-entropy.
       JavaRDD<RowBlock> blocks = RowPacking.blocks(rows.map(r -> new ParsedRow(r.x, r.y, r.w / total)), std,
           getBlockRows());
-      ClassifierResult result = SparkFits.classification(blocks, net, classes, model.seed(), options,
+      SolverResult result = SparkFits.classification(blocks, net, classes, model.seed(), options,
           Progress.classification(uid()));
       FittedModel fitted = new FittedModel("classification", d, classes, false, FittedModel.render(config),
           result.theta(), result.c(), result.lambda(), std, TrainingSummary.of(result));

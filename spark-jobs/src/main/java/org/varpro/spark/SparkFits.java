@@ -1,9 +1,7 @@
 package org.varpro.spark;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.varpro.core.classify.ClassifierListener;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.model.RowBlock;
@@ -38,8 +36,8 @@ public final class SparkFits {
    * 1 for the mean cross-entropy) on a {@link SparkClassifyEvaluator}, from the network's seeded
    * initial parameters.
    */
-  public static ClassifierResult classification(JavaRDD<RowBlock> blocks, JvpPerceptron network, int classes,
-      long seed, ClassifierOptions options, ClassifierListener listener) {
+  public static SolverResult classification(JavaRDD<RowBlock> blocks, JvpPerceptron network, int classes,
+      long seed, ClassifierOptions options, SolverListener listener) {
     try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, network, classes)) {
       return new ClassifierSolver(options, listener).solve(ev, network.initialParams(seed));
     }

@@ -9,7 +9,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierResult;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.ClassifierStep;
 import org.varpro.core.classify.Datasets;
@@ -18,6 +17,7 @@ import org.varpro.core.classify.LabeledData;
 import org.varpro.core.classify.LocalClassifyEvaluator;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.SolverResult;
 import org.varpro.core.stats.StatsKind;
 
 /** Classification passes on Spark against the single-process evaluator (issue: 1e-10 over 10 outer iterations). */
@@ -72,9 +72,9 @@ class SparkClassifyEvaluatorTest {
   void tenOuterIterationsMatchTheSingleProcessRun() {
     for (ClassifierStep step : new ClassifierStep[] {ClassifierStep.DENSE, ClassifierStep.MATRIX_FREE}) {
       double[] theta0 = net.initialParams(3);
-      ClassifierResult local = new ClassifierSolver(options(step))
+      SolverResult local = new ClassifierSolver(options(step))
           .solve(LocalClassifyEvaluator.ofRows(net, 10, rows, 64), theta0);
-      ClassifierResult spark;
+      SolverResult spark;
       JavaRDD<RowBlock> blocks = TestSpark.context().parallelize(Arrays.asList(rows.split(64)), 3);
       try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, 10)) {
         assertEquals(300, ev.rows());
@@ -117,8 +117,8 @@ class SparkClassifyEvaluatorTest {
       ClassifierOptions o = options(step);
       o.maxIterations = 3;
       double[] theta0 = net.initialParams(3);
-      ClassifierResult local = new ClassifierSolver(o).solve(LocalClassifyEvaluator.partitioned(net, 10, partitions), theta0);
-      ClassifierResult spark;
+      SolverResult local = new ClassifierSolver(o).solve(LocalClassifyEvaluator.partitioned(net, 10, partitions), theta0);
+      SolverResult spark;
       try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, 10)) {
         spark = new ClassifierSolver(o).solve(ev, theta0);
       }

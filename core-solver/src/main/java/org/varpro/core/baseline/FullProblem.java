@@ -3,6 +3,7 @@ package org.varpro.core.baseline;
 import java.util.Arrays;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.Residuals;
 import org.varpro.core.model.RowBlock;
 
 /**
@@ -174,27 +175,12 @@ public final class FullProblem {
   int fusedMaxDoubles = FUSED_MAX_DOUBLES;
 
   private double blockLoss(double[] theta, double[] c, RowBlock b) {
-    int r = b.rows;
-    double[] a = new double[r * n];
-    map.features(theta, b, a, 0);
-    double[] res = b.y.clone();
-    Lapack.gemm(false, false, r, k, n, 1.0, a, 0, r, c, 0, n, -1.0, res, 0, r);
-    return weightResidual(b, res);
+    return Residuals.halfWeightedSquares(b, Residuals.of(map, theta, c, b), false);
   }
 
   /** res ← W res; returns ½ Σ w r². */
-  private double weightResidual(RowBlock b, double[] res) {
-    int r = b.rows;
-    double loss = 0;
-    for (int j = 0; j < k; j++) {
-      for (int i = 0; i < r; i++) {
-        double v = res[i + j * r];
-        double wv = b.weight[i] * v;
-        loss += 0.5 * wv * v;
-        res[i + j * r] = wv;
-      }
-    }
-    return loss;
+  private static double weightResidual(RowBlock b, double[] res) {
+    return Residuals.halfWeightedSquares(b, res, true);
   }
 
   private double fusedBlock(double[] theta, double[] c, RowBlock b, double[] gradient) {

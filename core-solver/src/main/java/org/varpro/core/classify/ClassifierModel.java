@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.SolverResult;
 
 /** A fitted classifier: features A(θ), softmax weights C (n×K); predicts probabilities. */
 public final class ClassifierModel implements Serializable {
@@ -24,7 +25,7 @@ public final class ClassifierModel implements Serializable {
     this.classes = classes;
   }
 
-  public static ClassifierModel of(FeatureMap map, ClassifierResult result, int classes) {
+  public static ClassifierModel of(FeatureMap map, SolverResult result, int classes) {
     return new ClassifierModel(map, result.theta(), result.c(), classes);
   }
 

@@ -6,6 +6,7 @@ import org.varpro.core.model.Channels;
 import org.varpro.core.model.Initialization;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.model.TangentFeatureMap;
 
 /**
  * A {@link Perceptron} with an exact forward-mode Jacobian-vector product, for value-channel

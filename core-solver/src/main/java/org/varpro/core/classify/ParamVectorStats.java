@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.model.TangentFeatureMap;
 
 /**
  * A sum over rows of a parameter-space vector (length p): the reduced gradient g or a

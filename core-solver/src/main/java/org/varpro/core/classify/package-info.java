@@ -14,7 +14,7 @@
  *       {@link org.varpro.core.classify.ClassifierSolver}; dense sums in {@link
  *       org.varpro.core.classify.GaussNewtonStats}, matrix-free products in {@link
  *       org.varpro.core.classify.ParamVectorStats} solved by {@link
- *       org.varpro.core.classify.TruncatedCg} (Steihaug-Toint).
+ *       org.varpro.core.solver.TruncatedCg} (Steihaug-Toint).
  *   <li>Forward-mode J v for perceptrons: {@link org.varpro.core.classify.JvpPerceptron}.
  *   <li>Every pass is an associative reduction (new, add a block, merge), Serializable ({@link
  *       org.varpro.core.classify.ClassifyPasses}), run by any {@link

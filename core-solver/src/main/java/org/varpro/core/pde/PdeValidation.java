@@ -1,7 +1,7 @@
 package org.varpro.core.pde;
 
-import org.varpro.core.baseline.FullProblem;
 import org.varpro.core.model.FeatureMap;
+import org.varpro.core.model.Residuals;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Validation;
 
@@ -15,13 +15,11 @@ public final class PdeValidation {
 
   /** @param heldOut a problem with the same PDE and weights but different collocation points */
   public static Validation of(FeatureMap map, PdeProblem heldOut) {
-    FullProblem rows = new FullProblem(map, heldOut.trainingBlocks(), 0);
-    return (theta, c) -> rows.loss(rows.pack(theta, c));
+    return of(map, heldOut.trainingBlocks());
   }
 
   /** Same, from explicit rows. */
   public static Validation of(FeatureMap map, RowBlock... rows) {
-    FullProblem p = new FullProblem(map, rows, 0);
-    return (theta, c) -> p.loss(p.pack(theta, c));
+    return (theta, c) -> Residuals.loss(map, theta, c, rows);
   }
 }

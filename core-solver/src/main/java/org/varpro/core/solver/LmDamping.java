@@ -19,25 +19,27 @@ public final class LmDamping {
   private final double tau;
   private final double residualKappa;
   private final double residualExponent;
+  private final double initialMu;
   private double mu;
 
   /** A run's damping from its options, continuing from μ (NaN: not started). */
-  public LmDamping(SolverOptions options, double mu) {
+  public LmDamping(LmOptions options, double mu) {
     this.schedule = options.damping;
     this.tau = options.tau;
     this.residualKappa = options.residualKappa;
     this.residualExponent = options.residualExponent;
+    this.initialMu = options.initialMu;
     this.mu = mu;
   }
 
   /** A fresh run's damping. */
-  public static LmDamping start(SolverOptions options) {
+  public static LmDamping start(LmOptions options) {
     return new LmDamping(options, Double.NaN);
   }
 
   /**
-   * μ of an iteration's first trial. Nielsen: the carried μ, or τ·max diag(H) at the first
-   * iteration. Residual-proportional: κ‖r‖^δ with ‖r‖ = √(2f) at every iteration.
+   * μ of an iteration's first trial. Nielsen: the carried μ, or at the first iteration
+   * τ·max diag(H) (a curvature scale, {@link StepSystem#curvatureScale}) or the option initial-mu. Residual-proportional: κ‖r‖^δ with ‖r‖ = √(2f) at every iteration.
    *
    * @param maxHessianDiagonal max diag(H) in the step's (scaled) variables
    * @param loss the reduced loss f at the iterate
@@ -46,7 +48,7 @@ public final class LmDamping {
     if (schedule == Damping.RESIDUAL) {
       mu = residualKappa * Math.pow(Math.sqrt(2 * loss), residualExponent);
     } else if (Double.isNaN(mu)) {
-      mu = tau * maxHessianDiagonal;
+      mu = Double.isNaN(initialMu) ? tau * maxHessianDiagonal : initialMu;
     }
     return mu;
   }

@@ -1,6 +1,5 @@
 package org.varpro.core.solver;
 
-import org.varpro.core.classify.TruncatedCg;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.stats.ProjectionStats;
 import org.varpro.core.stats.StatsKind;

@@ -6,11 +6,13 @@ package org.varpro.core.solver;
  * is what Levenberg-Marquardt's rejected steps need. Diagonal scaling is done by the change of
  * variables δ = Sδ̃, S = diag(H)^{−½}, so every form solves (SHS + μI)δ̃ = −Sg.
  */
-public abstract class StepSolver {
+public abstract class StepSolver implements StepSystem {
   protected final int params;
   protected final double[] gradient;
   protected final double[] hessianDiagonal;
   protected final double[] scale;
+  /** Set by the problem when pass 2 carried the subspace factor. */
+  double principalAngle = Double.NaN;
 
   protected StepSolver(double[] gradient, double[] hessianDiagonal, boolean diagonalScaling) {
     this.params = gradient.length;
@@ -33,8 +35,26 @@ public abstract class StepSolver {
     return gradient.clone();
   }
 
+  @Override
   public double gradientNorm() {
     return norm(gradient);
+  }
+
+  @Override
+  public double principalAngle() {
+    return principalAngle;
+  }
+
+  @Override
+  public double curvatureScale() {
+    return maxHessianDiagonal();
+  }
+
+  @Override
+  public Trial solve(double mu) {
+    double[] delta = step(mu);
+    double norm = Trial.norm(delta);
+    return new Trial(delta, predictedReduction(delta, mu), norm);
   }
 
   /** diag(H), for the initial damping. */
@@ -83,10 +103,6 @@ public abstract class StepSolver {
   }
 
   static double norm(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x * x;
-    }
-    return Math.sqrt(s);
+    return Trial.norm(v);
   }
 }

@@ -2,7 +2,7 @@ package org.varpro.core.stats;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.varpro.core.classify.TangentFeatureMap;
+import org.varpro.core.model.TangentFeatureMap;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;

@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverResult;
 import org.varpro.core.stats.StatsKind;
 
 /** The outer iteration with every step form, and the reductions' serializability. */
@@ -21,7 +23,7 @@ class ClassifierSolverTest {
   private final RowBlock rows = ClassifyFixtures.rows(13, 150, 3, K);
   private final double[] theta0 = net.initialParams(2);
 
-  private ClassifierResult run(ClassifierStep step, StatsKind kind, double radius, int iterations) {
+  private SolverResult run(ClassifierStep step, StatsKind kind, double radius, int iterations) {
     ClassifierOptions o = new ClassifierOptions();
     o.lambda = 1e-3;
     o.step = step;
@@ -36,14 +38,14 @@ class ClassifierSolverTest {
 
   @Test
   void allStepFormsFollowTheSameFirstStepsAndDecrease() {
-    ClassifierResult gram = run(ClassifierStep.DENSE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 3);
-    ClassifierResult qr = run(ClassifierStep.DENSE, StatsKind.QR, Double.POSITIVE_INFINITY, 3);
-    ClassifierResult free = run(ClassifierStep.MATRIX_FREE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 3);
-    for (ClassifierResult r : List.of(gram, qr, free)) {
+    SolverResult gram = run(ClassifierStep.DENSE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 3);
+    SolverResult qr = run(ClassifierStep.DENSE, StatsKind.QR, Double.POSITIVE_INFINITY, 3);
+    SolverResult free = run(ClassifierStep.MATRIX_FREE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 3);
+    for (SolverResult r : List.of(gram, qr, free)) {
       assertEquals(3, r.history().size());
       for (int i = 0; i < 3; i++) {
-        ClassifierRecord g = gram.history().get(i);
-        ClassifierRecord x = r.history().get(i);
+        IterationRecord g = gram.history().get(i);
+        IterationRecord x = r.history().get(i);
         assertTrue(x.accepted());
         assertEquals(g.loss(), x.loss(), 1e-9 * g.loss());
         assertEquals(g.stepNorm(), x.stepNorm(), 1e-6 * g.stepNorm());
@@ -55,17 +57,17 @@ class ClassifierSolverTest {
 
   @Test
   void longerRunsConvergeWithAndWithoutTrustRegion() {
-    ClassifierResult dense = run(ClassifierStep.DENSE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 60);
+    SolverResult dense = run(ClassifierStep.DENSE, StatsKind.GRAM, Double.POSITIVE_INFINITY, 60);
     // Steps on the trust-region boundary; ρ mostly in (¼, ¾) keeps the radius near 0.5.
-    ClassifierResult tr = run(ClassifierStep.MATRIX_FREE, StatsKind.GRAM, 0.5, 60);
-    for (ClassifierResult r : List.of(dense, tr)) {
+    SolverResult tr = run(ClassifierStep.MATRIX_FREE, StatsKind.GRAM, 0.5, 60);
+    for (SolverResult r : List.of(dense, tr)) {
       double first = r.history().get(0).loss();
       for (int i = 1; i < r.history().size(); i++) {
         assertTrue(r.history().get(i).loss() <= r.history().get(i - 1).loss());
       }
-      ClassifierRecord last = r.history().get(r.history().size() - 1);
+      IterationRecord last = r.history().get(r.history().size() - 1);
       System.out.printf("%s radius=%s: f %.6e -> %.6e, |g| %.2e -> %.2e, %s after %d iterations%n",
-          r.step(), last.trustRadius(), first, r.loss(), r.history().get(0).gradientNorm(),
+          r.step(), last.figure("trust_radius"), first, r.loss(), r.history().get(0).gradientNorm(),
           last.gradientNorm(), r.stopReason(), r.iterations());
       assertTrue(r.loss() < 0.4 * first);
       assertTrue(last.gradientNorm() < 0.05 * r.history().get(0).gradientNorm());
@@ -81,7 +83,7 @@ class ClassifierSolverTest {
     o.step = ClassifierStep.DENSE;
     ClassifierSolver s = new ClassifierSolver(o);
     LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, K, rows, 64);
-    ClassifierResult r = s.solve(ev, theta0);
+    SolverResult r = s.solve(ev, theta0);
     double inner = s.inner(ev, theta0, null).objective();
     assertEquals(inner + 0.05 * ClassifyFixtures.dot(theta0, theta0), r.history().get(0).loss(), 1e-10);
   }

@@ -8,6 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverResult;
 
 /**
  * (e) GNvpro on the UCI digits: tanh 64→32 features (p = 2080) and a softmax over 10 classes,
@@ -31,24 +34,24 @@ class DigitsTest {
     RowBlock test = SPLIT.test().toBlock(1.0);
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 64, 32);
     LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, 10, train, 256);
-    ClassifierListener listener = new ClassifierListener() {
+    SolverListener listener = new SolverListener() {
       @Override
       public Map<String, Double> metrics(double[] theta, double[] c) {
         return Map.of("test_accuracy", new ClassifierModel(net, theta, c, 10).evaluate(test).accuracy());
       }
 
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         System.out.printf(Locale.ROOT,
             "%s %2d %6.2fs f=%.5e ce=%.4e train=%.4f test=%.4f |g|=%.2e mu=%.2e rho=%.2f inner=%d cg=%d%n",
-            step, r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(),
+            step, r.iteration(), r.seconds(), r.loss(), r.figure("cross_entropy"), r.figure("train_accuracy"),
             r.extra().get("test_accuracy"), r.gradientNorm(), r.mu(), r.gainRatio(),
-            r.innerIterations(), r.cgIterations());
+            (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations"));
       }
     };
-    ClassifierResult res = new ClassifierSolver(options(step, iterations), listener)
+    SolverResult res = new ClassifierSolver(options(step, iterations), listener)
         .solve(ev, net.initialParams(1));
-    assertEquals(step, res.step());
+    assertEquals(step.name().toLowerCase(Locale.ROOT).replace('_', '-'), res.step());
     for (int i = 1; i < res.history().size(); i++) {
       assertTrue(res.history().get(i).loss() < res.history().get(i - 1).loss(), "objective must decrease");
     }

@@ -8,6 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.IterationRecord;
+import org.varpro.core.solver.SolverListener;
+import org.varpro.core.solver.SolverResult;
 
 /**
  * Opt-in demonstration of the matrix-free path at p ≈ 50 000 on Fashion-MNIST (Debian's
@@ -32,22 +35,22 @@ class FashionMnistRunTest {
     o.thetaRidge = 1e-4;
     o.maxIterations = iterations;
     o.cgMaxIterations = 100;
-    ClassifierListener listener = new ClassifierListener() {
+    SolverListener listener = new SolverListener() {
       @Override
       public Map<String, Double> metrics(double[] theta, double[] c) {
         return Map.of("test_accuracy", new ClassifierModel(net, theta, c, 10).evaluate(test).accuracy());
       }
 
       @Override
-      public void onIteration(ClassifierRecord r) {
+      public void onIteration(IterationRecord r) {
         System.out.printf(Locale.ROOT,
             "fashion %2d %7.1fs f=%.5e ce=%.4e train=%.4f test=%.4f |g|=%.2e mu=%.2e rho=%.2f inner=%d cg=%d%n",
-            r.iteration(), r.seconds(), r.loss(), r.crossEntropy(), r.trainAccuracy(),
+            r.iteration(), r.seconds(), r.loss(), r.figure("cross_entropy"), r.figure("train_accuracy"),
             r.extra().get("test_accuracy"), r.gradientNorm(), r.mu(), r.gainRatio(),
-            r.innerIterations(), r.cgIterations());
+            (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations"));
       }
     };
-    ClassifierResult res = new ClassifierSolver(o, listener)
+    SolverResult res = new ClassifierSolver(o, listener)
         .solve(LocalClassifyEvaluator.ofRows(net, 10, train, 1024), net.initialParams(1));
     ClassificationMetrics m = ClassifierModel.of(net, res, 10).evaluate(test);
     System.out.printf(Locale.ROOT, "fashion-mnist %s p=%d train=%d: %d iterations, %.1f s, test %s%n",

@@ -9,6 +9,9 @@ import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.ReducedProblem;
+import org.varpro.core.solver.StepSystem;
+import org.varpro.core.solver.TruncatedCg;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -135,12 +138,19 @@ class ReducedProblemTest {
     LocalClassifyEvaluator ev = evaluator(net);
     double[] c = solver().inner(ev, theta, null).c();
     GaussNewtonStats gn = ev.gaussNewton(theta, c, StatsKind.GRAM);
-    ClassifierSolver.DenseStep dense = new ClassifierSolver.DenseStep(gn);
+    ClassifierOptions denseOptions = new ClassifierOptions();
+    denseOptions.step = ClassifierStep.DENSE;
+    denseOptions.statistics = StatsKind.GRAM;
+    denseOptions.lambda = LAMBDA;
+    denseOptions.innerTolerance = 1e-13;
+    CrossEntropyProblem problem = new CrossEntropyProblem(ev, denseOptions, null);
+    StepSystem dense = problem.linearize(problem.evaluate(theta, denseOptions.lambda, (ReducedProblem.Iterate) null),
+        denseOptions.lambda, null);
     double[] g = gn.gradient();
     int p = g.length;
     for (double tau : new double[] {1e-2, 1e-4}) {
       double mu = tau * dense.curvatureScale();
-      ClassifierSolver.StepResult ds = dense.solve(mu, Double.POSITIVE_INFINITY, g);
+      StepSystem.Trial ds = dense.solve(mu);
       TruncatedCg.Result cg = new TruncatedCg(1e-14, 20 * p)
           .solve(v -> ev.product(theta, c, v).vector(), mu, g, Double.POSITIVE_INFINITY);
       double rel = ClassifyFixtures.relativeDifference(cg.step(), ds.delta());
@@ -161,10 +171,11 @@ class ReducedProblemTest {
       assertTrue(active.predictedReduction(g) > 0);
     }
     // The QR form of the dense step agrees with the Gram form.
-    ClassifierSolver.DenseStep qr = new ClassifierSolver.DenseStep(ev.gaussNewton(theta, c, StatsKind.QR));
+    denseOptions.statistics = StatsKind.QR;
+    CrossEntropyProblem qrProblem = new CrossEntropyProblem(ev, denseOptions, null);
+    StepSystem qr = qrProblem.linearize(qrProblem.evaluate(theta, LAMBDA, (ReducedProblem.Iterate) null), LAMBDA, null);
     double mu = 1e-3 * dense.curvatureScale();
-    assertTrue(ClassifyFixtures.relativeDifference(qr.solve(mu, Double.POSITIVE_INFINITY, g).delta(),
-        dense.solve(mu, Double.POSITIVE_INFINITY, g).delta()) < 1e-9);
+    assertTrue(ClassifyFixtures.relativeDifference(qr.solve(mu).delta(), dense.solve(mu).delta()) < 1e-9);
   }
 
   /** Truncated CG on an explicit SPD matrix: the exact solve, and negative curvature handling. */

@@ -1,4 +1,4 @@
-package org.varpro.core.classify;
+package org.varpro.core.solver;
 
 /**
  * Truncated conjugate gradients with a trust region (Steihaug 1983, Toint 1981; Nocedal and
@@ -142,7 +142,7 @@ public final class TruncatedCg {
     }
   }
 
-  static double dot(double[] a, double[] b) {
+  public static double dot(double[] a, double[] b) {
     double s = 0;
     for (int q = 0; q < a.length; q++) {
       s += a[q] * b[q];

@@ -1,7 +1,4 @@
-package org.varpro.core.classify;
-
-import org.varpro.core.model.FeatureMap;
-import org.varpro.core.model.RowBlock;
+package org.varpro.core.model;
 
 /**
  * A feature map with an exact forward-mode Jacobian-vector product: the directional derivative

@@ -1,0 +1,199 @@
+package org.varpro.core.solver;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.varpro.core.linalg.Lapack;
+
+/**
+ * The one Levenberg-Marquardt driver of every reduced problem (DESIGN §2.5, §5.5): least
+ * squares and cross-entropy alike.
+ *
+ * <p>Each iteration: the problem's local model at θ ({@link ReducedProblem#linearize}); trial
+ * steps δ(μ), each checked by the exact reduced objective at θ + δ (an inner solve); the gain
+ * ratio ρ = actual / predicted decrease decides acceptance and the damping update. Then λ
+ * continuation, the stopping rules, the held-out score with the best iterate, resampling, and a
+ * {@link SolverState} for the listener (what {@link #run} resumes from).
+ */
+public final class LevenbergMarquardt {
+  private final LmOptions options;
+  private final SolverListener listener;
+
+  /** @param options validated by the caller; not modified */
+  public LevenbergMarquardt(LmOptions options, SolverListener listener) {
+    this.options = options;
+    this.listener = listener == null ? SolverListener.NONE : listener;
+  }
+
+  /**
+   * Solves from θ₀, or continues from a state its listener was handed ({@code from} non-null;
+   * θ₀ is then the state's θ). With a {@link Validation} (and {@code validationEvery > 0}) the
+   * iterate with the best held-out score is returned, and the run stops once
+   * {@code validationPatience} scores in a row have not improved on it.
+   */
+  public SolverResult run(ReducedProblem problem, double[] theta0, SolverState from, Validation validation) {
+    long start = System.nanoTime() - (from == null ? 0 : Math.round(from.seconds() * 1e9));
+    int n = problem.numFeatures();
+    int p = problem.numParams();
+    if (theta0.length != p) {
+      throw new IllegalArgumentException((from == null ? "initial parameters" : "the state's parameters")
+          + " have length " + theta0.length + ", expected " + p);
+    }
+    if (options.resampleEvery > 0 && !problem.canRedraw()) {
+      throw new IllegalArgumentException("resample-every needs rows that can be redrawn (PDE collocation points); "
+          + "these rows are fixed data");
+    }
+    boolean validating = validation != null && options.validationEvery > 0;
+    double lambda = from == null ? options.lambda : from.lambda();
+    int round = from == null ? 0 : from.round();
+    if (round > 0) {
+      problem = problem.redraw(round);
+    }
+    ReducedProblem.Iterate at = problem.evaluate(theta0.clone(), lambda, null);
+    HistoryLog history = new HistoryLog(from == null ? List.of() : from.history());
+    double[] previousTheta = from == null ? null : from.previousTheta();
+    LmDamping damping = from == null ? LmDamping.start(options) : new LmDamping(options, from.mu());
+    int slowSteps = from == null ? 0 : from.slowSteps();
+    StopReason reason = StopReason.MAX_ITERATIONS;
+    int iteration = from == null ? 0 : from.iteration();
+    SolverState.BestIterate best = validating ? SolverState.BestIterate.NONE : null;
+
+    if (from != null) {
+      best = validating ? from.best() : null;
+      if (from.stopped() != null) {
+        reason = from.stopped();
+      }
+    } else {
+      if (best != null) {
+        best = best.offer(validation, 0, at.theta(), at.inner(), lambda);
+      }
+      if (!Double.isFinite(at.inner().loss())) {
+        reason = StopReason.NON_FINITE;
+      } else if (problem.stopsOnRankLoss(at)) {
+        reason = StopReason.RANK_DEFICIENT;
+        history.add(record(0, start, at, null, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, false, 0));
+      }
+    }
+    while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations) {
+      iteration++;
+      StepSystem system = problem.linearize(at, lambda, options.principalAngles ? previousTheta : null);
+      double gnorm = system.gradientNorm();
+      if (options.gradientTolerance > 0 && gnorm <= options.gradientTolerance) {
+        history.add(record(iteration, start, at, system, gnorm, Double.NaN, 0, Double.NaN, Double.NaN, false, 0));
+        reason = StopReason.GRADIENT_TOLERANCE;
+        break;
+      }
+      double mu = damping.initial(system.curvatureScale(), at.inner().loss());
+      double muUsed = mu;
+      int rejections = 0;
+      boolean accepted = false;
+      double rho = Double.NaN;
+      StepSystem.Trial step = null;
+      ReducedProblem.Iterate trial = null;
+      while (true) {
+        muUsed = mu;
+        step = system.solve(mu);
+        double[] theta = at.theta().clone();
+        for (int q = 0; q < p; q++) {
+          theta[q] += step.delta()[q];
+        }
+        trial = problem.evaluate(theta, lambda, at);
+        double actual = at.inner().loss() - trial.inner().loss();
+        rho = LmDamping.gainRatio(actual, step.predicted());
+        if (LmDamping.acceptable(trial.inner().loss(), actual, rho)) {
+          accepted = true;
+          break;
+        }
+        rejections++;
+        boolean canGrow = damping.rejected();
+        mu = damping.mu();
+        system.rejected(step);
+        if (rejections >= options.maxRejections || !canGrow || step.norm() == 0) {
+          break;
+        }
+      }
+      IterationRecord rec = record(iteration, start, at, system, gnorm, muUsed, lambda, step.norm(), rho,
+          accepted, rejections);
+      if (!accepted) {
+        history.add(rec);
+        listener.onIteration(rec);
+        reason = StopReason.STALLED;
+        break;
+      }
+      double previousLoss = at.inner().loss();
+      previousTheta = at.theta();
+      at = trial;
+      damping.accepted(rho);
+      system.accepted(step, rho);
+      if (options.lambdaFactor < 1 && lambda > options.lambdaFloor && at.inner().effectiveRank() == n) {
+        // Continuation: lower λ while the features keep full effective rank.
+        lambda = Math.max(options.lambdaFloor, lambda * options.lambdaFactor);
+        at = problem.atLambda(at, lambda);
+      }
+      history.add(rec);
+      double seconds = (System.nanoTime() - start) * 1e-9;
+      double loss = at.inner().loss();
+      slowSteps = previousLoss - loss <= options.relativeTolerance * Math.abs(previousLoss) ? slowSteps + 1 : 0;
+      if (!Double.isFinite(loss)) {
+        reason = StopReason.NON_FINITE;
+      } else if (problem.stopsOnRankLoss(at)) {
+        reason = StopReason.RANK_DEFICIENT;
+      } else if (options.lossTolerance > 0 && loss <= options.lossTolerance) {
+        reason = StopReason.LOSS_TOLERANCE;
+      } else if (slowSteps >= 3) {
+        reason = StopReason.RELATIVE_TOLERANCE;
+      } else if (seconds >= options.timeBudgetSeconds) {
+        reason = StopReason.TIME_BUDGET;
+      }
+      if (best != null && iteration % options.validationEvery == 0) {
+        best = best.offer(validation, iteration, at.theta(), at.inner(), lambda);
+        if (reason == StopReason.MAX_ITERATIONS && options.validationPatience > 0
+            && best.misses() >= options.validationPatience) {
+          reason = StopReason.VALIDATION;
+        }
+      }
+      if (reason == StopReason.MAX_ITERATIONS && options.resampleEvery > 0
+          && iteration % options.resampleEvery == 0 && iteration < options.maxIterations) {
+        // Fresh rows: the loss, C(θ) and the next step all refer to the new points; μ and λ
+        // carry over, and the subspace angle is not compared across different rows.
+        round = iteration / options.resampleEvery;
+        problem = problem.redraw(round);
+        at = problem.evaluate(at.theta(), lambda, null);
+        previousTheta = null;
+        slowSteps = 0;
+      }
+      listener.onCompleted(new SolverState(iteration, round, (System.nanoTime() - start) * 1e-9, at.theta(),
+          at.inner().c(), at.inner().loss(), lambda, damping.mu(), SolverState.NU, slowSteps, previousTheta, best,
+          reason == StopReason.MAX_ITERATIONS ? null : reason, history.snapshot()));
+    }
+    double seconds = (System.nanoTime() - start) * 1e-9;
+    List<IterationRecord> records = List.copyOf(history.snapshot());
+    if (best != null) {
+      if (best.lastIteration() != iteration) {
+        best = best.offer(validation, iteration, at.theta(), at.inner(), lambda);
+      }
+      return new SolverResult(best.theta(), best.inner().c(), best.inner().loss(), best.lambda(), iteration,
+          seconds, reason, best.inner().effectiveRank(), n, records, Lapack.describe(),
+          best.iteration(), best.score(), problem.stepName());
+    }
+    InnerSolution inner = at.inner();
+    return new SolverResult(at.theta(), inner.c(), inner.loss(), lambda, iteration, seconds, reason,
+        inner.effectiveRank(), n, records, Lapack.describe(), iteration, Double.NaN, problem.stepName());
+  }
+
+  private IterationRecord record(int iteration, long start, ReducedProblem.Iterate at, StepSystem system,
+      double gnorm, double mu, double lambda, double stepNorm, double rho, boolean accepted, int rejections) {
+    InnerSolution inner = at.inner();
+    double loss = inner.loss();
+    double rayleigh = loss > 0 ? gnorm * gnorm / (2 * loss) : Double.NaN;
+    Map<String, Double> extra = system == null ? Map.of() : system.figures();
+    Map<String, Double> metrics = listener.metrics(at.theta(), inner.c());
+    if (!metrics.isEmpty()) {
+      extra = new LinkedHashMap<>(extra);
+      extra.putAll(metrics);
+    }
+    return new IterationRecord(iteration, (System.nanoTime() - start) * 1e-9, loss, gnorm, rayleigh,
+        mu, lambda, stepNorm, rho, accepted, rejections, inner.sigmaMin(), inner.effectiveRank(),
+        system == null ? Double.NaN : system.principalAngle(), extra);
+  }
+}

@@ -1,0 +1,150 @@
+package org.varpro.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.varpro.core.classify.ClassifierOptions;
+import org.varpro.core.solver.LmOptions;
+import org.varpro.core.solver.OptionSpec;
+import org.varpro.core.solver.SolverOptions;
+
+/**
+ * The solver options are declared once ({@link OptionSpec}); this checks that the declarations,
+ * the configuration reader and the documentation agree, for both kinds: every declared key is
+ * read into the option it names (a non-default value set in a configuration comes back from
+ * the declaration's getter), is documented in the kind's reference configuration, and every
+ * public option field is declared.
+ */
+class SolverOptionsDeclarationTest {
+
+  record Kind(String name, Supplier<LmOptions> fresh, Path documentation, Class<?> type) {}
+
+  static final List<Kind> KINDS = List.of(
+      new Kind("least squares", SolverOptions::new, conf("heat.conf"), SolverOptions.class),
+      new Kind("classification", ClassifierOptions::new, conf("digits.conf"), ClassifierOptions.class));
+
+  @Test
+  void everyDeclaredKeyIsReadIntoItsOption() {
+    for (Kind kind : KINDS) {
+      LmOptions defaults = kind.fresh().get();
+      defaults.validate();
+      for (OptionSpec<LmOptions> spec : defaults.specs()) {
+        Object before = spec.value(defaults);
+        Object changed = readNonDefault(kind, spec, before);
+        assertNotEquals(before, changed, kind.name() + ": " + spec.key() + " kept its default");
+      }
+    }
+  }
+
+  @Test
+  void everyDeclaredKeyIsDocumented() throws IOException {
+    for (Kind kind : KINDS) {
+      String text = Files.readString(kind.documentation());
+      for (OptionSpec<LmOptions> spec : kind.fresh().get().specs()) {
+        assertFalse(spec.doc().isBlank(), spec.key() + " has no documentation line");
+        Pattern line = Pattern.compile("(?m)^\\s*(#\\s*)?" + Pattern.quote(spec.key()) + "\\s*=");
+        assertTrue(line.matcher(text).find(), kind.name() + ": " + spec.key() + " is not documented in "
+            + kind.documentation() + " (a 'key = default' line, commented or not, under its comment)");
+      }
+    }
+  }
+
+  @Test
+  void everyOptionFieldIsDeclared() {
+    // Least squares declares every driver option and its own; classification its own fields
+    // (the driver options it takes are listed by key).
+    assertEquals(publicFields(SolverOptions.class, true).size(), SolverOptions.SPECS.size());
+    int classificationOwn = publicFields(ClassifierOptions.class, false).size();
+    long declaredOwn = ClassifierOptions.SPECS.stream().filter(s -> !LmOptions.DRIVER.contains(s)).count();
+    assertEquals(classificationOwn, declaredOwn);
+    Set<String> keys = new HashSet<>();
+    for (Kind kind : KINDS) {
+      for (OptionSpec<LmOptions> spec : kind.fresh().get().specs()) {
+        assertTrue(keys.add(kind.name() + spec.key()), "declared twice: " + spec.key());
+      }
+    }
+  }
+
+  @Test
+  void undeclaredKeysAndBadValuesNameTheKey() {
+    Config unknown = ConfigFactory.parseString("solver { tua = 1 }");
+    ConfigError e = assertThrows(ConfigError.class, () -> SolverConfig.parse(unknown));
+    assertEquals("solver.tua", e.key());
+    Config bad = ConfigFactory.parseString("solver { cg-max-iterations = 0 }");
+    e = assertThrows(ConfigError.class, () -> ClassifyConfig.solver(bad));
+    assertEquals("solver.cg-max-iterations", e.key());
+    assertTrue(e.getMessage().contains("must be > 0, got 0"), e.getMessage());
+  }
+
+  /**
+   * Sets the key alone to the first candidate value that differs from the default and passes
+   * validation, reads the section, and returns what the declaration's getter sees.
+   */
+  private static Object readNonDefault(Kind kind, OptionSpec<LmOptions> spec, Object before) {
+    // An option bounded by another (lambda-floor <= lambda) gets that one raised alongside.
+    for (String companion : List.of("", "lambda = 1, ")) {
+      for (String candidate : candidates(spec, before)) {
+        Config c = ConfigFactory.parseString("solver { " + companion + spec.key() + " = " + candidate + " }");
+        LmOptions read;
+        try {
+          read = SolverConfig.read(c, "solver", kind.fresh().get());
+        } catch (ConfigError invalid) {
+          continue; // e.g. lambda-floor above lambda: try the next value
+        }
+        Object v = spec.value(read);
+        if (!v.equals(before)) {
+          return v;
+        }
+      }
+    }
+    throw new AssertionError(kind.name() + ": no candidate value of " + spec.key() + " was read");
+  }
+
+  private static List<String> candidates(OptionSpec<LmOptions> spec, Object before) {
+    List<String> out = new ArrayList<>();
+    switch (spec.type()) {
+      case INT -> out.addAll(List.of(String.valueOf((Integer) before + 1), "1", "7"));
+      case REAL -> out.addAll(List.of("0.5", "2", "1e-3", "0"));
+      case BOOLEAN -> out.add(String.valueOf(!(Boolean) before));
+      case CHOICE -> {
+        for (Object constant : before.getClass().getEnumConstants()) {
+          out.add(OptionSpec.render(constant));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Field> publicFields(Class<?> type, boolean inherited) {
+    List<Field> out = new ArrayList<>();
+    for (Field f : inherited ? type.getFields() : type.getDeclaredFields()) {
+      int m = f.getModifiers();
+      if (Modifier.isPublic(m) && !Modifier.isStatic(m)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static Path conf(String name) {
+    Path p = Path.of("..", "conf", name);
+    return Files.exists(p) ? p : Path.of("conf", name);
+  }
+}
