@@ -1,12 +1,12 @@
 package org.varpro.bench;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -20,74 +20,61 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.varpro.core.classify.ClassLabels;
 import org.varpro.core.classify.ClassificationMetrics;
-import org.varpro.core.classify.ClassifierModel;
-import org.varpro.core.classify.ClassifierOptions;
-import org.varpro.core.classify.ClassifierSolver;
-import org.varpro.core.classify.Datasets;
-import org.varpro.core.classify.JvpPerceptron;
-import org.varpro.core.classify.LabeledData;
-import org.varpro.core.classify.LocalClassifyEvaluator;
 import org.varpro.core.linalg.Lapack;
-import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.IterationRecord;
 import org.varpro.core.solver.SolverListener;
-import org.varpro.core.solver.SolverResult;
-import org.varpro.spark.DataError;
+import org.varpro.job.ClassifyData;
+import org.varpro.job.ClassifyJob;
+import org.varpro.job.JobConfig;
 
 /**
- * Classification benchmark on Fashion-MNIST (Debian's {@code dataset-fashion-mnist}): a
- * 784→H→10 perceptron fitted by VarPro with cross-entropy ({@link ClassifierSolver}, tanh hidden
- * layer, softmax weights eliminated) and by Spark MLlib's {@link MultilayerPerceptronClassifier}
- * (sigmoid hidden layer, softmax output, L-BFGS on all weights) on the same training rows, in
- * the same JVM, at the same wall-clock budget. Pixels are the package's bytes ÷ 255 for both.
+ * {@code varpro bench classify}: a classification configuration (any {@code classify} section,
+ * default conf/fashion-mnist.conf) fitted by VarPro exactly as {@code train} fits it (GNvpro on
+ * Spark, {@link ClassifyJob#fit}), and by Spark MLlib's {@link MultilayerPerceptronClassifier}
+ * (sigmoid hidden layers of the configuration's widths, softmax output, L-BFGS on all weights)
+ * on the same training rows in the same Spark session, for the same wall time. Test and
+ * training accuracy and log-loss are computed the same way for both ({@link
+ * ClassificationMetrics} from the predicted class probabilities).
  *
- * <p>MLlib has no time budget, only maxIter. The rule: two calibration fits of k and 2k
- * iterations (k = {@link Options#calibrationIterations}) give the seconds per iteration s and the
- * fixed cost F of a fit; the measured run uses maxIter = max(1, ⌊(budget − F) / s⌋) and tol = 0,
- * so that only maxIter stops it.
- * VarPro checks its budget after every outer iteration, so it may overrun by part of one
- * iteration; both wall times are printed.
+ * <p><b>Equal time.</b> VarPro runs first with the budget ({@code solver.time-budget}, or
+ * {@code --seconds}); it checks the budget after each outer iteration, so its wall time T may
+ * pass the budget by part of one iteration: MLlib gets T. MLlib has no time budget, only
+ * maxIter (with tol = 0 nothing else stops it but L-BFGS's own convergence). After a warm-up fit
+ * of k iterations (JIT, caches), fits of k and 3k iterations give the seconds per iteration s
+ * and a fit's fixed cost F. MLlib then fits in rounds, each aimed at A = 0.95 T (the tolerance
+ * is 10%: a rate off by 5% either way still lands within it): round 1 from the seeded weights
+ * with maxIter = ⌊(A − F)/s⌋; while less than 0.9 T is used and L-BFGS did not stop by itself,
+ * another round continues from the weights reached (warm start) with maxIter =
+ * ⌊(A − elapsed − F)/s⌋, s measured on the round before (at most {@link #MAX_ROUNDS} rounds).
+ * MLlib's time is the sum of its rounds; both wall times and their ratio are printed.
  *
- * <p>Test accuracy and log-loss are computed the same way for both ({@link
- * ClassificationMetrics}) from the predicted class probabilities on the full 10 000-row test set.
+ * <p>Both read the same rows ({@link ClassifyData}: a table read by Spark, or a built-in set
+ * broadcast to the executors rather than shipped inside tasks); MLlib's DataFrame is made from
+ * VarPro's training blocks on the executors (MLlib ignores row weights).
  */
 public final class ClassifyBench {
   private ClassifyBench() {}
 
   /** Knobs of {@code varpro bench classify}, with its defaults. */
   public static final class Options {
-    /** Wall-clock budget per method. */
-    public double seconds = 90;
-    /** Training rows, a random subset of the 60 000 chosen by {@link #seed}. */
-    public int trainRows = 10000;
-    public int hidden = 64;
-    public long seed = 1;
-    /** Rows per block of the single-process VarPro evaluator. */
-    public int blockRows = 1024;
-    /** VarPro's ridge λ on the softmax weights (inner problem). */
-    public double lambda = 1e-4;
-    /** VarPro's ridge on the hidden weights θ (weight decay). */
-    public double thetaRidge = 1e-4;
-    /** VarPro's truncated-CG product cap per step and relative tolerance. */
-    public int cgMaxIterations = 25;
-    public double cgTolerance = 1e-4;
-    /** Inner Newton relative tolerance (0: absolute 1e-10 only). */
-    public double innerRelativeTolerance = 0;
-    /** MLlib: iterations of the calibration run, and its L-BFGS block size. */
-    public int calibrationIterations = 10;
+    /** The budget in seconds (replaces solver.time-budget), or NaN for the configuration's. */
+    public double seconds = Double.NaN;
+    /** MLlib: iterations k of the warm-up and calibration fits (k and 3k). */
+    public int calibrationIterations = 5;
+    /** MLlib's L-BFGS block size (rows stacked per matrix product). */
     public int mllibBlockSize = 128;
-    /** Where the IDX files are. */
-    public Path dataDir = Datasets.FASHION_MNIST_DIR;
+    /** Largest relative difference of MLlib's fit time to VarPro's before a corrected fit. */
+    public double tolerance = 0.10;
     public Consumer<String> progress = s -> {};
 
     public void validate() {
-      require(seconds > 0, "--seconds must be > 0");
-      require(trainRows > 0, "--train-rows must be > 0");
-      require(hidden > 0, "--hidden must be > 0");
-      require(blockRows > 0, "--block-rows must be > 0");
+      require(Double.isNaN(seconds) || seconds > 0, "--seconds must be > 0");
       require(calibrationIterations > 0, "--calibration-iterations must be > 0");
+      require(mllibBlockSize > 0, "--mllib-block-size must be > 0");
     }
 
     private static void require(boolean ok, String message) {
@@ -98,23 +85,21 @@ public final class ClassifyBench {
   }
 
   /** One method's figures. */
-  public record MethodResult(String method, String hidden, int trainRows, int iterations,
-      double seconds, double testAccuracy, double testLogLoss, double trainAccuracy, String stop) {}
+  public record MethodResult(String method, String model, int iterations, double seconds, double testAccuracy,
+      double testLogLoss, double trainAccuracy, double trainLogLoss, String stop) {}
 
-  public record Report(String blas, String threads, Options options, List<MethodResult> results,
-      List<String> notes) {
+  public record Report(String title, String blas, String threads, double budget, List<MethodResult> results,
+      double timeRatio, List<String> notes) {
     public BenchTable table() {
-      BenchTable t = new BenchTable(String.format(Locale.ROOT,
-          "Fashion-MNIST 784->%d->10, %d training rows (seed %d), 10000 test rows, budget %s s per method",
-          options.hidden, options.trainRows, options.seed, BenchTable.compact(options.seconds)),
-          BenchTable.Column.text("method"), BenchTable.Column.text("hidden"),
-          BenchTable.Column.number("train_rows", "%d"), BenchTable.Column.number("iterations", "%d"),
-          BenchTable.Column.number("wall_s", "%.1f"), BenchTable.Column.number("test_accuracy", "%.4f"),
-          BenchTable.Column.number("test_log_loss", "%.4f"), BenchTable.Column.number("train_accuracy", "%.4f"),
+      BenchTable t = new BenchTable(title,
+          BenchTable.Column.text("method"), BenchTable.Column.text("model"),
+          BenchTable.Column.number("iterations", "%d"), BenchTable.Column.number("wall_s", "%.1f"),
+          BenchTable.Column.number("test_accuracy", "%.4f"), BenchTable.Column.number("test_log_loss", "%.4f"),
+          BenchTable.Column.number("train_accuracy", "%.4f"), BenchTable.Column.number("train_log_loss", "%.4f"),
           BenchTable.Column.text("stop"));
       for (MethodResult r : results) {
-        t.addRow(r.method(), r.hidden(), r.trainRows(), r.iterations(), r.seconds(), r.testAccuracy(),
-            r.testLogLoss(), r.trainAccuracy(), r.stop());
+        t.addRow(r.method(), r.model(), r.iterations(), r.seconds(), r.testAccuracy(), r.testLogLoss(),
+            r.trainAccuracy(), r.trainLogLoss(), r.stop());
       }
       for (String n : notes) {
         t.addNote(n);
@@ -127,149 +112,210 @@ public final class ClassifyBench {
       m.put("benchmark", "classify");
       m.put("blas", blas);
       m.put("threads", threads);
-      m.put("seconds", options.seconds);
-      m.put("train_rows", options.trainRows);
-      m.put("hidden", options.hidden);
-      m.put("seed", options.seed);
-      m.put("varpro_lambda", options.lambda);
-      m.put("varpro_theta_ridge", options.thetaRidge);
-      m.put("varpro_cg_max_iterations", options.cgMaxIterations);
-      m.put("varpro_cg_tolerance", options.cgTolerance);
+      m.put("budget_seconds", budget);
+      m.put("time_ratio_mllib_to_varpro", timeRatio);
       m.put("table", table().toMap());
       return m;
     }
   }
 
-  /** The Fashion-MNIST files must be there; otherwise a one-line error naming the package. */
-  public static void requireData(Path dir) {
+  public static Report run(SparkSession spark, JobConfig job, Options o) {
+    o.validate();
+    ClassifyJob.Settings s = ClassifyJob.check(job);
+    if (!Double.isNaN(o.seconds)) {
+      s.solver().timeBudgetSeconds = o.seconds;
+    }
+    double budget = s.solver().timeBudgetSeconds;
+    o.progress.accept("bench: reading " + s.data().describe());
+    ClassifyData data = ClassifyData.load(s.data(), job, spark);
     try {
-      Datasets.requireFashionMnist(dir);
-    } catch (Datasets.InputError e) {
-      throw DataError.of(e);
+      return run(spark, job, s, data, budget, o);
+    } finally {
+      data.release().run();
     }
   }
 
-  public static Report run(SparkSession spark, Options o) {
-    o.validate();
-    requireData(o.dataDir);
-    o.progress.accept("bench: reading Fashion-MNIST from " + o.dataDir);
-    LabeledData train = Datasets.fashionMnist(o.dataDir, true).subsample(o.trainRows, o.seed);
-    LabeledData test = Datasets.fashionMnist(o.dataDir, false);
+  private static Report run(SparkSession spark, JobConfig job, ClassifyJob.Settings s, ClassifyData data,
+      double budget, Options o) {
+    int classes = data.classes().classes();
     List<MethodResult> results = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     String threads = openBlasThreads();
 
-    results.add(varpro(train, test, o));
-    notes.add(String.format(Locale.ROOT, "varpro: tanh hidden layer, softmax weights eliminated, "
-        + "LM with truncated CG (p = %d), lambda %s, theta ridge %s, cg <= %d products (tol %s); "
-        + "one JVM thread, %s, OpenBLAS threads %s",
-        JvpPerceptron.of(Activation.TANH, 784, o.hidden).numParams(), BenchTable.compact(o.lambda),
-        BenchTable.compact(o.thetaRidge), o.cgMaxIterations, BenchTable.compact(o.cgTolerance),
-        Lapack.describe(), threads));
-
-    Dataset<Row> trainDf = frame(spark, train).cache();
-    Dataset<Row> testDf = frame(spark, test).cache();
-    trainDf.count();
-    testDf.count();
-    int k = o.calibrationIterations;
-    o.progress.accept("bench: calibrating MLlib (" + k + " and " + 2 * k + " iterations)");
-    double shortRun = Timed.run(() -> mllib(o, k).fit(trainDf)).seconds();
-    double longRun = Timed.run(() -> mllib(o, 2 * k).fit(trainDf)).seconds();
-    // Two points separate the cost per iteration from the fixed cost of a fit (jobs, init).
-    double perIteration = Math.max(longRun - shortRun, 1e-3 * longRun) / k;
-    double fixed = Math.max(0, shortRun - k * perIteration);
-    int maxIter = (int) Math.max(1, Math.floor((o.seconds - fixed) / perIteration));
-    o.progress.accept(String.format(Locale.ROOT, "bench: MLlib %.3f s/iteration + %.1f s fixed -> maxIter %d",
-        perIteration, fixed, maxIter));
-    Timed<MultilayerPerceptronClassificationModel> fit = Timed.run(() -> mllib(o, maxIter).fit(trainDf));
-    MultilayerPerceptronClassificationModel model = fit.value();
-    int iterations = model.summary().totalIterations();
-    results.add(new MethodResult("mllib-mlp", "sigmoid", train.rows(), iterations, fit.seconds(),
-        mllibMetrics(model, testDf, test).accuracy(), mllibMetrics(model, testDf, test).logLoss(),
-        mllibMetrics(model, trainDf, train).accuracy(),
-        iterations < maxIter ? "converged" : "max_iter"));
-    notes.add(String.format(Locale.ROOT, "mllib-mlp: MultilayerPerceptronClassifier layers [784, %d, 10] "
-        + "(sigmoid hidden, softmax output), l-bfgs, blockSize %d, tol 0, seed %d, Spark %s; "
-        + "equal time: fits of %d and %d iterations took %.1f s and %.1f s, i.e. %.3f s/iteration "
-        + "+ %.1f s fixed, so maxIter = floor((budget - fixed) / per iteration) = %d",
-        o.hidden, o.mllibBlockSize, o.seed, spark.sparkContext().master(), k, 2 * k, shortRun, longRun,
-        perIteration, fixed, maxIter));
-    trainDf.unpersist();
-    testDf.unpersist();
-    return new Report(Lapack.describe(), threads, o, List.copyOf(results), List.copyOf(notes));
-  }
-
-  private static MethodResult varpro(LabeledData train, LabeledData test, Options o) {
-    o.progress.accept("bench: running varpro (budget " + BenchTable.compact(o.seconds) + " s)");
-    JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 784, o.hidden);
-    RowBlock trainBlock = train.toBlock(1.0 / train.rows());
-    ClassifierOptions co = new ClassifierOptions();
-    co.lambda = o.lambda;
-    co.thetaRidge = o.thetaRidge;
-    co.maxIterations = Integer.MAX_VALUE;
-    co.timeBudgetSeconds = o.seconds;
-    co.cgMaxIterations = o.cgMaxIterations;
-    co.cgTolerance = o.cgTolerance;
-    co.innerRelativeTolerance = o.innerRelativeTolerance;
-    ClassifierSolver solver = new ClassifierSolver(co, new SolverListener() {
+    o.progress.accept("bench: varpro (budget " + BenchTable.compact(budget) + " s)");
+    ClassifyJob.Fitted v = ClassifyJob.fit(s, data, new SolverListener() {
       @Override
       public void onIteration(IterationRecord r) {
-        o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %6.1fs f=%.5e train_acc=%.4f cg=%d",
-            r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"), (int) r.figure("cg_iterations")));
+        o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
+            + "  cg %d", r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"),
+            (int) r.figure("cg_iterations")));
       }
     });
-    SolverResult res = solver.solve(LocalClassifyEvaluator.ofRows(net, 10, trainBlock, o.blockRows),
-        net.initialParams(o.seed));
-    ClassifierModel model = ClassifierModel.of(net, res, 10);
-    ClassificationMetrics m = model.evaluate(test.toBlock(1.0));
-    ClassificationMetrics mt = model.evaluate(trainBlock);
-    return new MethodResult("varpro", "tanh", train.rows(), res.iterations(), res.seconds(), m.accuracy(),
-        m.logLoss(), mt.accuracy(), res.stopReason().name().toLowerCase(Locale.ROOT));
+    results.add(new MethodResult("varpro", v.network().describe(), v.result().iterations(), v.wallSeconds(),
+        v.test().accuracy(), v.test().logLoss(), v.train().accuracy(), v.train().logLoss(),
+        v.result().stopReason().name().toLowerCase(Locale.ROOT)));
+    notes.add(String.format(Locale.ROOT, "varpro: %s, %d hidden parameters, softmax weights eliminated, %s step, "
+        + "the configuration's solver section with time-budget %s s (checked after each outer iteration); "
+        + "%d partitions, %s, OpenBLAS threads %s",
+        v.network().describe(), v.network().numParams(), v.result().step(),
+        BenchTable.compact(budget), v.partitions(), Lapack.describe(), threads));
+
+    int[] layers = layers(data.inputs(), s.model().hidden(), classes);
+    double target = v.wallSeconds();
+    Dataset<Row> frame = frame(spark, data.trainBlocks(), classes).persist(StorageLevel.MEMORY_AND_DISK());
+    Mllib m;
+    try {
+      frame.count();
+      m = mllibForTime(frame, layers, s.model().seed(), target, o);
+    } finally {
+      frame.unpersist();
+    }
+    ClassificationMetrics mTest = mllibMetrics(m.model(), data.test(), classes);
+    ClassificationMetrics mTrain = mllibMetrics(m.model(), data.train(), classes);
+    results.add(new MethodResult("mllib-mlp", "sigmoid " + java.util.Arrays.toString(layers), m.iterations(),
+        m.seconds(), mTest.accuracy(), mTest.logLoss(), mTrain.accuracy(), mTrain.logLoss(), m.stop()));
+    double ratio = m.seconds() / target;
+    notes.add(String.format(Locale.ROOT, "mllib-mlp: MultilayerPerceptronClassifier layers %s (sigmoid hidden, "
+        + "softmax output), l-bfgs, blockSize %d, tol 0, seed %d, unweighted rows, Spark %s on %s",
+        java.util.Arrays.toString(layers), o.mllibBlockSize, s.model().seed(), spark.version(),
+        spark.sparkContext().master()));
+    notes.addAll(m.log());
+    notes.add(String.format(Locale.ROOT, "equal time: varpro %.1f s, mllib %.1f s, ratio %.3f (%s)", target,
+        m.seconds(), ratio, Math.abs(ratio - 1) <= o.tolerance ? "within " + percent(o.tolerance)
+            : m.stop().equals("converged") ? "mllib stopped by itself" : "NOT within " + percent(o.tolerance)));
+    String title = String.format(Locale.ROOT, "%s (%s): %s, %d training rows, %d test rows, %d classes, budget %s s",
+        job.name(), data.description(), java.util.Arrays.toString(layers), data.train().rows, data.test().rows,
+        classes, BenchTable.compact(budget));
+    return new Report(title, Lapack.describe(), threads, budget, List.copyOf(results), ratio, List.copyOf(notes));
   }
 
-  private static MultilayerPerceptronClassifier mllib(Options o, int maxIter) {
-    return new MultilayerPerceptronClassifier()
-        .setLayers(new int[] {784, o.hidden, 10})
+  private static String percent(double share) {
+    return String.format(Locale.ROOT, "%.0f%%", 100 * share);
+  }
+
+  /** [inputs, hidden…, classes]. */
+  static int[] layers(int inputs, int[] hidden, int classes) {
+    int[] l = new int[hidden.length + 2];
+    l[0] = inputs;
+    System.arraycopy(hidden, 0, l, 1, hidden.length);
+    l[l.length - 1] = classes;
+    return l;
+  }
+
+  /** MLlib's fit that counts, with how its maxIter was found. */
+  record Mllib(MultilayerPerceptronClassificationModel model, int iterations, double seconds, String stop,
+      List<String> log) {}
+
+  /** MLlib fitted for (about) {@code target} seconds: the rule in the class comment. */
+  static Mllib mllibForTime(Dataset<Row> frame, int[] layers, long seed, double target, Options o) {
+    int k = o.calibrationIterations;
+    List<String> log = new ArrayList<>();
+    o.progress.accept("bench: mllib warm-up fit (" + k + " iterations)");
+    Timed<MultilayerPerceptronClassificationModel> warm = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame));
+    o.progress.accept("bench: mllib calibration fits (" + k + " and " + 3 * k + " iterations)");
+    double shortFit = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame)).seconds();
+    double longFit = Timed.run(() -> mllib(layers, seed, 3 * k, null, o).fit(frame)).seconds();
+    // Two fits separate the cost per iteration from the fixed cost of a fit (jobs, stacking the
+    // rows). When noise hides the difference, all of the long fit counts as iterations.
+    double perIteration = longFit > shortFit ? (longFit - shortFit) / (2 * k) : longFit / (3 * k);
+    double fixed = Math.max(0, shortFit - k * perIteration);
+    log.add(String.format(Locale.ROOT, "mllib calibration: warm-up %d iterations %.1f s; fits of %d and %d "
+        + "iterations %.1f s and %.1f s: %.3f s/iteration + %.1f s fixed", k, warm.seconds(), k, 3 * k, shortFit,
+        longFit, perIteration, fixed));
+    MultilayerPerceptronClassificationModel model = null;
+    double elapsed = 0;
+    int iterations = 0;
+    String stop = "max_iter";
+    // Each round aims at the middle of the upper half of the window [(1 - tol) T, (1 + tol) T]:
+    // a rate off by up to tol/2 either way still lands in it.
+    double aim = (1 - o.tolerance / 2) * target;
+    for (int round = 1; round <= MAX_ROUNDS && elapsed < (1 - o.tolerance) * target; round++) {
+      double remaining = aim - elapsed;
+      int maxIter = (int) Math.min(Integer.MAX_VALUE, Math.floor((remaining - fixed) / perIteration));
+      if (maxIter < 1) {
+        break;
+      }
+      o.progress.accept(String.format(Locale.ROOT, "bench: mllib round %d: maxIter %d for %.1f s more",
+          round, maxIter, remaining));
+      Vector from = model == null ? null : model.weights();
+      Timed<MultilayerPerceptronClassificationModel> t = Timed.run(() -> mllib(layers, seed, maxIter, from, o)
+          .fit(frame));
+      model = t.value();
+      int done = model.summary().totalIterations();
+      elapsed += t.seconds();
+      iterations += done;
+      boolean stoppedItself = done < maxIter;
+      log.add(String.format(Locale.ROOT, "mllib round %d%s: maxIter = floor((%.1f - %.1f) / %.4f) = %d; %d iterations "
+          + "in %.1f s, %.1f s in all (%+.1f%% of varpro's time)%s", round, from == null ? "" : " (warm start)",
+          remaining, fixed, perIteration, maxIter, done, t.seconds(), elapsed, 100 * (elapsed / target - 1),
+          stoppedItself ? ", stopped by itself" : ""));
+      if (stoppedItself) {
+        stop = "converged";
+        break;
+      }
+      // This fit's own rate, measured over many iterations, replaces the calibration's.
+      perIteration = Math.max(t.seconds() - fixed, 0.5 * t.seconds()) / done;
+    }
+    if (model == null) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "varpro's %.1f s leave MLlib no iteration "
+          + "(%.3f s/iteration + %.1f s fixed); give a larger budget (--seconds)", target, perIteration, fixed));
+    }
+    return new Mllib(model, iterations, elapsed, stop, log);
+  }
+
+  /** Fits of a run at most: the first sized by the calibration, the next ones by the fit before. */
+  static final int MAX_ROUNDS = 4;
+
+  /** The classifier; {@code from} = the weights to start from (a later round), or null for seeded ones. */
+  private static MultilayerPerceptronClassifier mllib(int[] layers, long seed, int maxIter, Vector from, Options o) {
+    MultilayerPerceptronClassifier c = new MultilayerPerceptronClassifier()
+        .setLayers(layers)
         .setSolver("l-bfgs")
         .setMaxIter(maxIter)
         .setTol(0.0)
         .setBlockSize(o.mllibBlockSize)
-        .setSeed(o.seed);
+        .setSeed(seed);
+    return from == null ? c : c.setInitialWeights(from);
   }
 
-  private static ClassificationMetrics mllibMetrics(MultilayerPerceptronClassificationModel model,
-      Dataset<Row> df, LabeledData data) {
-    List<Row> rows = model.transform(df).select("id", "probability").collectAsList();
-    int m = data.rows();
-    double[] p = new double[m * 10];
-    for (Row r : rows) {
-      int i = r.getInt(0);
-      Vector v = (Vector) r.get(1);
-      for (int k = 0; k < 10; k++) {
-        p[i + k * m] = v.apply(k);
-      }
-    }
-    return ClassificationMetrics.of(p, m, 10, data.labels());
-  }
-
-  /** (id, label, features) rows; id keeps the row order for the metrics. */
-  private static Dataset<Row> frame(SparkSession spark, LabeledData data) {
-    int m = data.rows();
-    int d = data.inputDim();
-    List<Row> rows = new ArrayList<>(m);
-    double[] x = data.x();
+  /** MLlib's class probabilities for every row of the block, on the driver, and the same metrics as VarPro's. */
+  static ClassificationMetrics mllibMetrics(MultilayerPerceptronClassificationModel model, RowBlock rows,
+      int classes) {
+    int m = rows.rows;
+    int d = rows.inputDim;
+    double[] p = new double[m * classes];
+    int[] labels = new int[m];
+    double[] f = new double[d];
     for (int i = 0; i < m; i++) {
-      double[] f = new double[d];
       for (int j = 0; j < d; j++) {
-        f[j] = x[i + j * m];
+        f[j] = rows.x[i + j * m];
       }
-      rows.add(RowFactory.create(i, (double) data.labels()[i], Vectors.dense(f)));
+      Vector probability = model.predictProbability(Vectors.dense(f));
+      for (int c = 0; c < classes; c++) {
+        p[i + c * m] = probability.apply(c);
+      }
+      labels[i] = ClassLabels.label(rows, i, classes);
     }
+    return ClassificationMetrics.of(p, m, classes, labels);
+  }
+
+  /** (label, features) rows of the blocks, made on the executors. */
+  static Dataset<Row> frame(SparkSession spark, JavaRDD<RowBlock> blocks, int classes) {
+    JavaRDD<Row> rows = blocks.flatMap(b -> {
+      List<Row> out = new ArrayList<>(b.rows);
+      double[] f = new double[b.inputDim];
+      for (int i = 0; i < b.rows; i++) {
+        for (int j = 0; j < b.inputDim; j++) {
+          f[j] = b.x[i + j * b.rows];
+        }
+        out.add(RowFactory.create((double) ClassLabels.label(b, i, classes), Vectors.dense(f.clone())));
+      }
+      return out.iterator();
+    });
     StructType schema = new StructType(new StructField[] {
-        new StructField("id", DataTypes.IntegerType, false, Metadata.empty()),
         new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
         new StructField("features", new VectorUDT(), false, Metadata.empty())});
-    return spark.createDataFrame(rows, schema).repartition(spark.sparkContext().defaultParallelism());
+    return spark.createDataFrame(rows, schema);
   }
 
   /** OPENBLAS_NUM_THREADS, or OpenBLAS's default (one per core) when unset. */

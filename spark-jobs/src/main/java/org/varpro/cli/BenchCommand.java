@@ -2,6 +2,7 @@ package org.varpro.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.varpro.bench.BenchJson;
@@ -9,7 +10,12 @@ import org.varpro.bench.ClassifyBench;
 import org.varpro.bench.RegressionBench;
 import org.varpro.bench.ScaleBench;
 import org.varpro.bench.SweepBench;
+import org.varpro.config.ConfigError;
 import org.varpro.core.linalg.Lapack;
+import org.varpro.job.ClassifyJob;
+import org.varpro.job.Failures;
+import org.varpro.job.JobConfig;
+import org.varpro.job.SparkHandle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -435,58 +441,41 @@ public final class BenchCommand implements Callable<Integer> {
       name = "classify",
       mixinStandardHelpOptions = true,
       description = {
-          "Fashion-MNIST (Debian package dataset-fashion-mnist) 784->H->10: VarPro with "
-              + "cross-entropy (tanh hidden layer) against Spark MLlib's "
-              + "MultilayerPerceptronClassifier (sigmoid hidden layer, l-bfgs) on the same training "
-              + "rows at the same wall-clock budget; prints iterations, wall seconds, test accuracy "
-              + "and log-loss on the 10000 test rows."})
+          "A classification configuration (default conf/fashion-mnist.conf): VarPro as train fits it "
+              + "against Spark MLlib's MultilayerPerceptronClassifier (sigmoid hidden layers of the same "
+              + "widths, l-bfgs) on the same training rows for the same wall time (MLlib's maxIter "
+              + "calibrated on real fits, then warm-started rounds until the time is used); prints both times, "
+              + "iterations, test and training accuracy and log-loss."})
   static final class Classify implements Callable<Integer> {
-    @Option(names = "--seconds", defaultValue = "90",
-        description = "Wall-clock budget per method in seconds (default: ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "conf/fashion-mnist.conf",
+        description = "Classification configuration (a classify section; default: ${DEFAULT-VALUE}).")
+    Path config;
 
-    @Option(names = "--train-rows", defaultValue = "10000",
-        description = "Training rows, a random subset of the 60000 by --seed (default: ${DEFAULT-VALUE}).")
-    int trainRows;
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a configuration value (repeatable), as in train.")
+    List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--hidden", defaultValue = "64",
-        description = "Hidden width H (default: ${DEFAULT-VALUE}).")
-    int hidden;
+    @Option(names = "--seconds",
+        description = "Wall-clock budget of VarPro in seconds (replaces solver.time-budget); MLlib gets "
+            + "VarPro's measured time.")
+    Double seconds;
 
-    @Option(names = "--seed", defaultValue = "1",
-        description = "Seed of the training subset and both initializations (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--master", defaultValue = "local[2]",
-        description = "Spark master for MLlib (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (overrides job.master).")
     String master;
 
-    @Option(names = "--varpro-lambda", defaultValue = "1e-4",
-        description = "VarPro ridge on the softmax weights (default: ${DEFAULT-VALUE}).")
-    double lambda;
-
-    @Option(names = "--varpro-theta-ridge", defaultValue = "1e-4",
-        description = "VarPro ridge on the hidden weights (default: ${DEFAULT-VALUE}).")
-    double thetaRidge;
-
-    @Option(names = "--varpro-cg-max-iterations", defaultValue = "25",
-        description = "VarPro truncated-CG products per step (default: ${DEFAULT-VALUE}).")
-    int cgMaxIterations;
-
-    @Option(names = "--varpro-cg-tolerance", defaultValue = "1e-4",
-        description = "VarPro truncated-CG relative tolerance (default: ${DEFAULT-VALUE}).")
-    double cgTolerance;
-
-    @Option(names = "--calibration-iterations", defaultValue = "10",
-        description = "MLlib iterations of the timing run that sets maxIter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration-iterations", defaultValue = "5",
+        description = "MLlib iterations k of the warm-up and calibration fits (k and 3k) (default: ${DEFAULT-VALUE}).")
     int calibrationIterations;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Directory of the Fashion-MNIST IDX files (default: the Debian package's).")
-    Path dataDir;
+    @Option(names = "--mllib-block-size", defaultValue = "128",
+        description = "MLlib's blockSize (rows stacked per product) (default: ${DEFAULT-VALUE}).")
+    int mllibBlockSize;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of failures.")
+    boolean verbose;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -496,18 +485,11 @@ public final class BenchCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       ClassifyBench.Options o = new ClassifyBench.Options();
-      o.seconds = seconds;
-      o.trainRows = trainRows;
-      o.hidden = hidden;
-      o.seed = seed;
-      o.lambda = lambda;
-      o.thetaRidge = thetaRidge;
-      o.cgMaxIterations = cgMaxIterations;
-      o.cgTolerance = cgTolerance;
-      o.calibrationIterations = calibrationIterations;
-      if (dataDir != null) {
-        o.dataDir = dataDir;
+      if (seconds != null) {
+        o.seconds = seconds;
       }
+      o.calibrationIterations = calibrationIterations;
+      o.mllibBlockSize = mllibBlockSize;
       o.progress = line -> {
         err.println(line);
         err.flush();
@@ -515,14 +497,24 @@ public final class BenchCommand implements Callable<Integer> {
       ClassifyBench.Report report;
       try {
         o.validate();
-        ClassifyBench.requireData(o.dataDir);
-        org.apache.spark.sql.SparkSession spark = benchSession("varpro-bench-classify", master);
-        report = ClassifyBench.run(spark, o);
+        JobConfig job = JobConfig.parse(JobConfig.load(config, overrides), config, null, master);
+        if (job.kind() != JobConfig.Kind.CLASSIFY) {
+          throw new ConfigError("classify", "bench classify needs a classification configuration (a classify "
+              + "section); " + config + " is a " + job.kind().modelKind() + " configuration");
+        }
+        ClassifyJob.check(job);
+        try (SparkHandle spark = SparkHandle.open("varpro-bench-classify", job.sparkMaster(), false, job.logLevel(),
+            err)) {
+          report = ClassifyBench.run(spark.spark, job, o);
+        }
       } catch (IllegalArgumentException e) {
-        err.println("varpro: " + e.getMessage());
-        return 2;
+        if (Failures.userError(e) != null) {
+          return Failures.report(e, err, verbose);
+        }
+        err.println("varpro: " + e.getMessage()); // a bad option
+        return Failures.BAD_INPUT;
       } catch (Throwable t) {
-        return org.varpro.job.Failures.report(t, err, false);
+        return Failures.report(t, err, verbose);
       }
       out.print(report.table().render());
       out.flush();

@@ -1,6 +1,5 @@
 package org.varpro.job;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -14,6 +13,7 @@ import org.varpro.core.classify.LabeledData;
 import org.varpro.core.classify.StratifiedSplit;
 import org.varpro.core.model.RowBlock;
 import org.varpro.spark.DataError;
+import org.varpro.spark.DriverBlocks;
 import org.varpro.spark.Standardization;
 import org.varpro.spark.TabularData;
 import org.varpro.spark.TabularSource;
@@ -34,14 +34,14 @@ import org.varpro.spark.TabularSource;
  *     whose pixels are scaled when read)
  * @param release drops what is cached on Spark
  */
-record ClassifyData(JavaRDD<RowBlock> trainBlocks, RowBlock train, RowBlock test, RowBlock validation,
+public record ClassifyData(JavaRDD<RowBlock> trainBlocks, RowBlock train, RowBlock test, RowBlock validation,
     LabelIndex classes, Standardization standardization, String description, Runnable release) {
 
-  int inputs() {
+  public int inputs() {
     return train.inputDim;
   }
 
-  static ClassifyData load(ClassifyConfig c, JobConfig job, SparkSession spark) {
+  public static ClassifyData load(ClassifyConfig c, JobConfig job, SparkSession spark) {
     return c.isTable() ? table(c, job, spark) : builtIn(c, job, spark);
   }
 
@@ -52,10 +52,10 @@ record ClassifyData(JavaRDD<RowBlock> trainBlocks, RowBlock train, RowBlock test
     // Weights 1/m: the objective is the mean cross-entropy (+ the ridge terms).
     RowBlock weighted = train.toBlock(1.0 / train.rows());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<RowBlock> blocks = sc.parallelize(Arrays.asList(weighted.split(job.blockRows())),
-        job.partitions(weighted.rows));
-    return new ClassifyData(blocks, train.toBlock(1.0), split.test().toBlock(1.0), null,
-        LabelIndex.range(train.classes()), null, c.data(), () -> { });
+    // Broadcast, not shipped inside the tasks (60,000 images would make tasks of 180 MB).
+    DriverBlocks blocks = DriverBlocks.of(sc, weighted.split(job.blockRows()), job.partitions(weighted.rows));
+    return new ClassifyData(blocks.rdd(), train.toBlock(1.0), split.test().toBlock(1.0), null,
+        LabelIndex.range(train.classes()), null, c.data(), blocks::close);
   }
 
   /** A table read with Spark (the regression reader in classification mode). */

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.varpro.config.ClassifyConfig;
 import org.varpro.config.ConfigError;
 import org.varpro.config.ModelConfig;
@@ -35,9 +34,9 @@ public final class ClassifyJob {
   private ClassifyJob() {}
 
   /** The parts of a classification run that can be checked without Spark. */
-  record Settings(ClassifyConfig data, ModelConfig model, ClassifierOptions solver) {}
+  public record Settings(ClassifyConfig data, ModelConfig model, ClassifierOptions solver) {}
 
-  static Settings check(JobConfig job) {
+  public static Settings check(JobConfig job) {
     ClassifyConfig data = ClassifyConfig.parse(job.root());
     ModelConfig model = ModelConfig.parse(job.root(), null);
     if (!model.type().equals("perceptron")) {
@@ -69,7 +68,6 @@ public final class ClassifyJob {
     log.println("varpro: classes " + data.classes());
     log.println("varpro: model " + net.describe() + ", " + net.numParams() + " hidden parameters");
     log.flush();
-    JavaRDD<RowBlock> blocks = data.trainBlocks();
     SolverListener listener = new SolverListener() {
       @Override
       public void onIteration(IterationRecord r) {
@@ -81,15 +79,15 @@ public final class ClassifyJob {
         log.flush();
       }
     };
-    SolverResult result = SparkFits.classification(blocks, net, classes, s.model().seed(), s.solver(), listener);
+    Fitted fitted = fit(s, data, listener);
+    SolverResult result = fitted.result();
     log.println(String.format(Locale.ROOT, "varpro: stopped after %d iterations (%s, %s step), objective %.6e, %.2f s",
         result.iterations(), result.stopReason().name().toLowerCase(Locale.ROOT),
         result.step(), result.loss(), result.seconds()));
 
-    ClassifierModel model = ClassifierModel.of(net, result, classes);
-    ClassificationMetrics trainMetrics = model.evaluate(data.train());
-    ClassificationMetrics testMetrics = model.evaluate(data.test());
-    ClassificationMetrics validationMetrics = data.validation() == null ? null : model.evaluate(data.validation());
+    ClassificationMetrics trainMetrics = fitted.train();
+    ClassificationMetrics testMetrics = fitted.test();
+    ClassificationMetrics validationMetrics = fitted.validation();
     log.println("varpro: train " + trainMetrics.summary());
     if (validationMetrics != null) {
       log.println("varpro: validation " + validationMetrics.summary());
@@ -137,10 +135,10 @@ public final class ClassifyJob {
     summary.put("parameters", net.numParams());
     summary.put("model", net.describe());
     summary.putAll(Lapack.summaryFields());
-    summary.put("blas_executors", spark.executorBlas(blocks.getNumPartitions()));
+    summary.put("blas_executors", spark.executorBlas(fitted.partitions()));
     summary.put("spark_version", spark.spark.version());
     summary.put("spark_master", spark.master());
-    summary.put("partitions", blocks.getNumPartitions());
+    summary.put("partitions", fitted.partitions());
     summary.put("files", List.of("model.json", "history.csv", "summary.json", "convergence.png", "confusion.png"));
     try {
       folder.writeString("summary.json", SavedModel.JSON.writeValueAsString(summary) + "\n");
@@ -148,6 +146,36 @@ public final class ClassifyJob {
       throw new UncheckedIOException("cannot write the run outputs: " + RunFolder.describe(e), e);
     }
     return new TrainJob.Result(folder.target(), null, summary);
+  }
+
+  /**
+   * A fitted classification run.
+   *
+   * @param train the metrics on the training rows
+   * @param test the metrics on the test rows
+   * @param validation the metrics on the validation rows, null without
+   * @param partitions the partitions of the training rows
+   * @param wallSeconds the fit's wall time (the rows cached on Spark, the solver)
+   */
+  public record Fitted(JvpPerceptron network, SolverResult result, ClassificationMetrics train,
+      ClassificationMetrics test, ClassificationMetrics validation, int partitions, double wallSeconds) {}
+
+  /**
+   * GNvpro on Spark from the network's seeded θ₀ over the training blocks, then the metrics on
+   * the training, test and validation rows: what {@code train} runs, and {@code bench classify}
+   * with it.
+   */
+  public static Fitted fit(Settings s, ClassifyData data, SolverListener listener) {
+    long start = System.nanoTime();
+    int classes = data.classes().classes();
+    JvpPerceptron net = s.model().classifierNetwork(data.inputs());
+    SolverResult result = SparkFits.classification(data.trainBlocks(), net, classes, s.model().seed(), s.solver(),
+        listener);
+    double wall = (System.nanoTime() - start) * 1e-9;
+    ClassifierModel model = ClassifierModel.of(net, result, classes);
+    return new Fitted(net, result, model.evaluate(data.train()), model.evaluate(data.test()),
+        data.validation() == null ? null : model.evaluate(data.validation()), data.trainBlocks().getNumPartitions(),
+        wall);
   }
 
   private static Map<String, Object> network(ModelConfig m) {

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpro.config.ConfigError;
 import org.varpro.job.TrainJob;
 import org.varpro.spark.TestSpark;
 
@@ -160,16 +161,23 @@ class ClassifySweepTest {
     assertTrue(((String) summary.get("train_command")).startsWith("varpro train " + config), summary.toString());
   }
 
+  /** The shipped sweep's eight configurations are all checked before anything runs (a dry run). */
   @Test
   void theShippedSweepHasEightConfigurations() {
     SweepJob.Options o = new SweepJob.Options();
     o.config = TestSpark.repoFile("conf/digits-sweep.conf");
     o.output = tmp.resolve("runs/dry").toString();
+    o.overrides = List.of("classify.train-rows=all");
     o.dryRun = true;
     o.log = new PrintWriter(new StringWriter(), true);
     SweepJob.Result r = SweepJob.run(o);
     assertEquals(8, r.configurations().size());
     assertEquals(8, SweepJob.distinct(r.configurations()).size());
+
+    o.overrides = List.of("classify.train-rows=-3");
+    ConfigError e = assertThrows(ConfigError.class, () -> SweepJob.run(o));
+    assertEquals("classify.train-rows", e.key());
+    assertTrue(e.getMessage().contains("must be >= 0 or all (0 = all), got -3"), e.getMessage());
   }
 
   static List<Path> rowFiles(Path out) throws IOException {
