@@ -17,7 +17,8 @@ import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
-import org.varpro.core.solver.PartitionedEvaluator;
+import org.varpro.core.pass.MergeOrder;
+import org.varpro.core.solver.LeastSquaresPasses;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.StepMethod;
@@ -217,7 +218,8 @@ public final class ScaleBench {
     long t0 = System.nanoTime();
     JavaRDD<RowBlock> blocks = GeneratedSource.blocks(sc, m, o.inputDim, o.seed, o.partitions, o.blockRows);
     List<SizeResult> out = new ArrayList<>();
-    try (SparkEvaluator spark = SparkEvaluator.create(blocks, map)) {
+    // Two separate passes: the bench times the Jacobian pass itself (fused, it would come free).
+    try (SparkEvaluator spark = SparkEvaluator.create(blocks, map).withTwoPasses()) {
       double load = Timed.since(t0);
       o.progress.accept(String.format(Locale.ROOT, "bench scale: %d rows: loaded in %.2f s", m, load));
       for (StatsKind kind : o.statistics) {
@@ -289,14 +291,10 @@ public final class ScaleBench {
     int iters = timed.iterations();
     int partials = spark.partitions();
     int cols = spark.featureMap().numFeatures() + spark.featureMap().numParams() + 1;
-    int limit = pass2 == null ? 0 : PartitionedEvaluator.driverLimitFor(pass2, cols,
-        SparkEvaluator.DEFAULT_DRIVER_MERGE_LIMIT);
-    int fanout = pass2 == null ? 2 : PartitionedEvaluator.fanoutFor(pass2, cols, SparkEvaluator.DEFAULT_FANOUT);
-    int levels = pass2 == null ? 0 : PartitionedEvaluator.treeLevels(partials, limit, fanout);
-    int top = partials;
-    for (int l = 0; l < levels; l++) {
-      top = (top + fanout - 1) / fanout;
-    }
+    // The Jacobian pass's merge order, as the pass chooses it from the runner's.
+    MergeOrder order = pass2 == null ? null : LeastSquaresPasses.jacobianMergeOrder(pass2, cols, spark.mergeOrder());
+    int levels = order == null ? 0 : order.levels(partials);
+    int top = order == null ? 1 : order.lastMergeSize(partials);
     int jac = timed.jacobian.size();
     double perIter = timed.timedSeconds() / iters;
     return new SizeResult(m, label, step.name().toLowerCase(Locale.ROOT).replace('_', '-'), iters,

@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.util.LongAccumulator;
+import org.varpro.core.pass.MergeOrder;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
@@ -25,14 +26,15 @@ import scala.reflect.ClassTag$;
  * <p>Spark's {@code reduce}, {@code treeAggregate} and {@code fold} merge partial results in the
  * order the tasks finish, which changes the rounding of a non-commutative floating-point merge
  * (a TSQR merge is the QR of the two stacked factors, so even the R factor's bits depend on the
- * order). Here partial j is keyed by j; while there are more than {@code driverLimit} partials,
- * consecutive runs of {@code fanout} of them (keys ⌊j/fanout⌋) are grouped on executors, sorted by
- * index inside each group and merged left to right; the remaining few are collected, sorted by
- * index and returned for the driver to merge in that order. {@code PartitionedEvaluator.mergeTree}
- * (core-solver) is the same grouping in one process: a sweep task relies on the two agreeing.
+ * order). Here partial j is keyed by j; while there are more than the {@link MergeOrder}'s driver
+ * limit of partials, consecutive runs of its fanout of them (keys ⌊j/fanout⌋) are grouped on
+ * executors, sorted by index inside each group and merged left to right; the remaining few are
+ * collected, sorted by index and returned for the driver to merge in that order.
+ * {@link MergeOrder#tree} is the same grouping in one process: a sweep task relies on the two
+ * agreeing.
  *
  * <p><b>One job per pass.</b> {@link #foldPartitions} folds each partition of a cached RDD and
- * returns the partials in index order. Up to {@code driverLimit} partitions it is a single
+ * returns the partials in index order. Up to the driver limit of partitions it is a single
  * {@code SparkContext.runJob} (whose results come back indexed by partition): no derived RDDs,
  * no keys, no shuffle, one closure to clean. Above, it is the keyed tree of
  * {@link #reduceToDriver}. The values the fold needs (θ, C: kilobytes) travel in its closure,
@@ -62,17 +64,17 @@ public final class OrderedReduction {
 
   /**
    * Each partition of {@code rdd} folded by {@code fold}, reduced by the executor-side tree
-   * levels while there are more than {@code driverLimit} partitions, in index order.
+   * levels of {@code order} while there are more than its driver limit of partitions, in index
+   * order.
    */
-  public static <E, T> List<T> foldPartitions(JavaRDD<E> rdd, PartitionFold<E, T> fold, int driverLimit,
-      int fanout, Function2<T, T, T> merge) {
-    checkTree(driverLimit, fanout);
+  public static <E, T> List<T> foldPartitions(JavaRDD<E> rdd, PartitionFold<E, T> fold, MergeOrder order,
+      Function2<T, T, T> merge) {
     int count = rdd.getNumPartitions();
-    if (count > driverLimit) {
+    if (count > order.driverLimit()) {
       JavaPairRDD<Integer, T> partials = rdd.mapPartitionsWithIndex(
           (Integer index, Iterator<E> it) -> Collections.singletonList(new Tuple2<>(index, fold.fold(index, it))).iterator(),
           true).mapToPair(t -> t);
-      return reduceToDriver(partials, count, driverLimit, fanout, merge);
+      return reduceToDriver(partials, count, order, merge);
     }
     TaskFunction<E, T> task = (context, it) -> {
       try {
@@ -97,24 +99,23 @@ public final class OrderedReduction {
    *
    * @param partials (partition index, partial) pairs; every index in [0, count) at most once
    * @param count an upper bound of the indices + 1 (usually the number of partitions)
-   * @param driverLimit the driver merges at most this many partials (at least 1)
-   * @param fanout partials merged per group on executors (at least 2)
+   * @param order the tree: the driver merges at most its driver limit of partials, the executors
+   *     groups of its fanout
    * @param merge merges the second partial into the first and returns it
    */
   public static <T> List<T> reduceToDriver(JavaPairRDD<Integer, T> partials, int count,
-      int driverLimit, int fanout, Function2<T, T, T> merge) {
-    checkTree(driverLimit, fanout);
+      MergeOrder order, Function2<T, T, T> merge) {
     JavaPairRDD<Integer, T> level = partials;
     int size = count;
     LongAccumulator nanos = null;
     LongAccumulator merges = null;
-    while (size > driverLimit) {
+    while (size > order.driverLimit()) {
       if (nanos == null) {
         nanos = partials.context().longAccumulator(MERGE_NANOS);
         merges = partials.context().longAccumulator(MERGES);
       }
-      int groups = (size + fanout - 1) / fanout;
-      level = mergeLevel(level, fanout, groups, merge, nanos, merges);
+      int groups = order.groups(size);
+      level = mergeLevel(level, order.fanout(), groups, merge, nanos, merges);
       size = groups;
     }
     List<Tuple2<Integer, T>> top = new ArrayList<>(level.collect());
@@ -126,12 +127,6 @@ public final class OrderedReduction {
     return out;
   }
 
-  private static void checkTree(int driverLimit, int fanout) {
-    if (driverLimit < 1 || fanout < 2) {
-      throw new IllegalArgumentException("driver limit must be >= 1 and fanout >= 2, got "
-          + driverLimit + " and " + fanout);
-    }
-  }
 
   private static <T> JavaPairRDD<Integer, T> mergeLevel(JavaPairRDD<Integer, T> level, int fanout,
       int groups, Function2<T, T, T> merge, LongAccumulator nanos, LongAccumulator merges) {

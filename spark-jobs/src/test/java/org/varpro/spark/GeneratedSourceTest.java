@@ -14,6 +14,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.FeatureMap;
+import org.varpro.core.pass.MergeOrder;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.LocalEvaluator;
@@ -66,7 +67,7 @@ class GeneratedSourceTest {
       assertTrue(gram <= 1e-9, "Gram " + gram);
       // The executor-side tree gives the same figures to rounding, and the same bits every time.
       ProjectionStats flat = ev.project(theta, StatsKind.QR);
-      ev.mergeTree(1, 2);
+      ev.mergeOrder(MergeOrder.PAIRWISE_TO_ONE);
       ProjectionStats tree1 = ev.project(theta, StatsKind.QR);
       ProjectionStats tree2 = ev.project(theta, StatsKind.QR);
       assertArrayEquals(tree1.stats.triangular().r(), tree2.stats.triangular().r());
@@ -90,37 +91,62 @@ class GeneratedSourceTest {
     }
   }
 
+  /**
+   * The Spark jobs of a solve, counted by a SparkListener, per iteration (job descriptions
+   * "iteration k: …"): with the fused pass (a one-hidden-layer map, Kaufman QR steps) an iteration
+   * is one job per trial step, the Jacobian coming with the accepted trial's projection; with two
+   * passes it is one more. Two partitions, so the local-mode driver-thread shortcut is off.
+   */
   @Test
-  void jobsAreDescribedByIterationAndPass() throws InterruptedException {
-    List<String> descriptions = Collections.synchronizedList(new ArrayList<>());
-    SparkListener listener = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-        if (d != null && d.startsWith("iteration ")) {
-          descriptions.add(d);
-        }
-      }
-    };
+  void oneSparkJobPerIterationWithTheFusedPass() throws InterruptedException {
     FeatureMap map = Perceptron.of(Activation.TANH, D, 6);
     SolverOptions o = new SolverOptions();
-    o.maxIterations = 2;
-    TestSpark.session().sparkContext().addSparkListener(listener);
-    try (SparkEvaluator ev = SparkEvaluator.create(GeneratedSource.blocks(TestSpark.context(), 500, D, 2, 2, 100), map)) {
-      SolverResult r = new VarProSolver(o).solve(ev, map.initialParams(1));
-      long expected = ev.passes();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (descriptions.size() < expected && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
+    o.maxIterations = 4;
+    o.principalAngles = false;
+    for (boolean twoPasses : new boolean[] {false, true}) {
+      List<String> descriptions = Collections.synchronizedList(new ArrayList<>());
+      SparkListener listener = new SparkListener() {
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+          String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+          if (d != null && d.startsWith("iteration ")) {
+            descriptions.add(d);
+          }
+        }
+      };
+      TestSpark.session().sparkContext().addSparkListener(listener);
+      try (SparkEvaluator ev = SparkEvaluator.create(GeneratedSource.blocks(TestSpark.context(), 500, D, 2, 2, 100), map)) {
+        if (twoPasses) {
+          ev.withTwoPasses();
+        }
+        assertEquals(false, ev.foldsOnDriver());
+        SolverResult r = new VarProSolver(o).solve(ev, map.initialParams(1));
+        long expected = ev.passes();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (descriptions.size() < expected && System.currentTimeMillis() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(expected, descriptions.size(), descriptions.toString());
+        assertEquals(4, r.iterations());
+        assertEquals("iteration 0: projection pass", descriptions.get(0));
+        int rejections = 0;
+        StringBuilder perIteration = new StringBuilder();
+        for (int k = 1; k <= r.iterations(); k++) {
+          String prefix = "iteration " + k + ": ";
+          long jobs = descriptions.stream().filter(d -> d.startsWith(prefix)).count();
+          int trials = 1 + r.history().get(k - 1).rejections();
+          rejections += trials - 1;
+          assertEquals(trials + (twoPasses ? 1 : 0), jobs, prefix + descriptions);
+          assertEquals(twoPasses, descriptions.contains(prefix + "Jacobian pass"), descriptions.toString());
+          assertTrue(descriptions.contains(prefix + "projection pass (trial 1)"), descriptions.toString());
+          perIteration.append(' ').append(jobs);
+        }
+        assertEquals(1 + r.iterations() * (twoPasses ? 2 : 1) + rejections, expected);
+        System.out.printf("Spark jobs per iteration, %s (%d rejected trials):%s%n",
+            twoPasses ? "two passes" : "fused pass", rejections, perIteration);
+      } finally {
+        TestSpark.session().sparkContext().removeSparkListener(listener);
       }
-      assertEquals(expected, descriptions.size(), descriptions.toString());
-      assertEquals("iteration 0: projection pass", descriptions.get(0));
-      assertEquals("iteration 1: Jacobian pass", descriptions.get(1));
-      assertEquals("iteration 1: projection pass (trial 1)", descriptions.get(2));
-      assertTrue(descriptions.contains("iteration 2: Jacobian pass"), descriptions.toString());
-      assertEquals(2, r.iterations());
-    } finally {
-      TestSpark.session().sparkContext().removeSparkListener(listener);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
+import org.varpro.core.pass.MergeOrder;
 import scala.Tuple2;
 
 /** The merge order is the partition order, whatever the tree and the task timing. */
@@ -26,7 +27,7 @@ class OrderedReductionTest {
           return List.of(new Tuple2<>(j, Integer.toString(j))).iterator();
         }, true)
         .mapToPair(t -> t);
-    List<String> top = OrderedReduction.reduceToDriver(partials, partitions, driverLimit, fanout,
+    List<String> top = OrderedReduction.reduceToDriver(partials, partitions, new MergeOrder(driverLimit, fanout),
         (a, b) -> a + "," + b);
     assertTrue(top.size() <= driverLimit);
     return String.join(",", top);
@@ -61,9 +62,9 @@ class OrderedReductionTest {
       it.forEachRemaining(v -> sb.append(v));
       return j + ":" + sb;
     };
-    List<String> direct = OrderedReduction.foldPartitions(rdd, fold, 64, 8, (a, b) -> a + "," + b);
+    List<String> direct = OrderedReduction.foldPartitions(rdd, fold, MergeOrder.DEFAULT, (a, b) -> a + "," + b);
     assertEquals(List.of("0:0", "1:1", "2:2", "3:3", "4:4", "5:5", "6:6"), direct);
-    List<String> tree = OrderedReduction.foldPartitions(rdd, fold, 3, 3, (a, b) -> a + "," + b);
+    List<String> tree = OrderedReduction.foldPartitions(rdd, fold, new MergeOrder(3, 3), (a, b) -> a + "," + b);
     assertEquals(List.of("0:0,1:1,2:2", "3:3,4:4,5:5", "6:6"), tree);
   }
 

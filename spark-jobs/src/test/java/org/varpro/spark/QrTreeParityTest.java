@@ -7,12 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.LeastSquaresPasses;
 import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.stats.JacobianStats;
 import org.varpro.core.stats.StatsKind;
 
 /**
- * The Jacobian pass of a wide network (N = 1082 ≥ {@link PartitionedEvaluator#QR_TREE_MIN_COLUMNS})
+ * The Jacobian pass of a wide network (N = 1082 ≥ {@link LeastSquaresPasses#QR_TREE_MIN_COLUMNS})
  * with TSQR statistics: its factors merge pairwise on the executors (3 partitions: two shuffle
  * levels), and the result is PartitionedEvaluator's single-process tree bit for bit, run after run.
  */

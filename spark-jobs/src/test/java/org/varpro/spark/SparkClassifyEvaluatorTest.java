@@ -1,5 +1,6 @@
 package org.varpro.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,34 @@ class SparkClassifyEvaluatorTest {
       assertTrue(theta <= 1e-10, step + ": theta differs by " + theta);
       assertTrue(c <= 1e-10, step + ": C differs by " + c);
       assertTrue(local.loss() < local.history().get(0).loss() * 0.5, "the fit made progress");
+    }
+  }
+
+  /**
+   * What a classification sweep task runs: the partitions of a Spark run, folded and merged in
+   * one thread ({@link LocalClassifyEvaluator#partitioned}), reproduce that run bit for bit, dense
+   * and matrix-free.
+   */
+  @Test
+  void partitionedRunReproducesSparkBitForBit() {
+    JavaRDD<RowBlock> blocks = TestSpark.context().parallelize(Arrays.asList(rows.split(64)), 3);
+    java.util.List<java.util.List<RowBlock>> glom = blocks.glom().collect();
+    RowBlock[][] partitions = new RowBlock[glom.size()][];
+    for (int j = 0; j < partitions.length; j++) {
+      partitions[j] = glom.get(j).toArray(new RowBlock[0]);
+    }
+    for (ClassifierStep step : new ClassifierStep[] {ClassifierStep.DENSE, ClassifierStep.MATRIX_FREE}) {
+      ClassifierOptions o = options(step);
+      o.maxIterations = 3;
+      double[] theta0 = net.initialParams(3);
+      SolverResult local = new ClassifierSolver(o).solve(LocalClassifyEvaluator.partitioned(net, 10, partitions), theta0);
+      SolverResult spark;
+      try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, net, 10)) {
+        spark = new ClassifierSolver(o).solve(ev, theta0);
+      }
+      assertArrayEquals(local.theta(), spark.theta(), step + ": θ");
+      assertArrayEquals(local.c(), spark.c(), step + ": C");
+      assertEquals(local.loss(), spark.loss(), 0.0, step + ": loss");
     }
   }
 

@@ -12,6 +12,7 @@ import org.varpro.config.ModelConfig;
 import org.varpro.config.PdeConfig;
 import org.varpro.config.SolverConfig;
 import org.varpro.core.model.FeatureMap;
+import org.varpro.core.pass.MergeOrder;
 import org.varpro.core.pde.Box;
 import org.varpro.core.pde.PdeProblem;
 import org.varpro.core.model.RowBlock;
@@ -169,7 +170,8 @@ class SparkEvaluatorHeatTest {
     SolverResult[] runs = new SolverResult[2];
     for (int r = 0; r < 2; r++) {
       // 5 partitions merged through the executor-side tree (2 per group, at most 2 on the driver).
-      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 5).mergeTree(2, 2)) {
+      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 5)
+          .mergeOrder(new MergeOrder(2, 2))) {
         runs[r] = new VarProSolver(o).solve(ev, theta0);
       }
     }
@@ -193,16 +195,16 @@ class SparkEvaluatorHeatTest {
   void partitionedEvaluatorReproducesSparkBitForBit() {
     SolverOptions o = options.copy();
     o.maxIterations = 8;
-    for (int[] tree : new int[][] {{4, PartitionedEvaluator.DEFAULT_DRIVER_MERGE_LIMIT, PartitionedEvaluator.DEFAULT_FANOUT},
-        {5, 2, 2}}) {
+    for (int[] tree : new int[][] {{4, MergeOrder.DEFAULT_DRIVER_MERGE_LIMIT, MergeOrder.DEFAULT_FANOUT}, {5, 2, 2}}) {
       int p = tree[0];
       RowBlock[][] partitions = new RowBlock[p][];
       for (int j = 0; j < p; j++) {
         partitions[j] = problem.trainingRows(j, p).all();
       }
-      SolverResult local = new VarProSolver(o).solve(new PartitionedEvaluator(map, partitions, tree[1], tree[2]), theta0);
+      SolverResult local = new VarProSolver(o).solve(new PartitionedEvaluator(map, partitions, new MergeOrder(tree[1], tree[2])), theta0);
       SolverResult spark;
-      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, p).mergeTree(tree[1], tree[2])) {
+      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, p)
+          .mergeOrder(new MergeOrder(tree[1], tree[2]))) {
         spark = new VarProSolver(o).solve(ev, theta0);
       }
       assertEquals(8, spark.iterations());
@@ -221,32 +223,38 @@ class SparkEvaluatorHeatTest {
   }
 
   /**
-   * One partition (what job.partitions = auto gives the heat problem): partition 0's fold starts
-   * with the ridge rows as LocalEvaluator does and nothing is merged on the driver, so the Spark
-   * jobs' run is the single-process two-pass run bit for bit, and so is the local-mode shortcut
-   * that folds the one partition in the driver thread (the single-process default, one fused pass
-   * per iteration, agrees to rounding).
+   * One partition (what job.partitions = auto gives the heat problem): partition 0's fold is the
+   * single-process fold (the ridge rows first) and nothing is merged on the driver, so the Spark
+   * run, by Spark jobs or by the local-mode shortcut in the driver thread, is the single-process
+   * run bit for bit: with the fused pass (the default, one pass per trial step) and with two
+   * separate passes.
    */
   @Test
   void onePartitionIsTheSingleProcessRunBitForBit() {
     SolverOptions o = options.copy();
     o.maxIterations = 8;
-    SolverResult local = new VarProSolver(o).solve(
-        new LocalEvaluator(map, problem.trainingBlocks()).withTwoPasses(), theta0);
-    for (boolean onDriver : new boolean[] {false, true}) {
-      SolverResult spark;
-      try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 1).driverPasses(onDriver)) {
-        assertEquals(onDriver, ev.foldsOnDriver());
-        spark = new VarProSolver(o).solve(ev, theta0);
-        assertEquals(2L * 8 + 1 + rejections(spark), ev.passes(), "one pass per projection and Jacobian");
-      }
-      String what = onDriver ? "driver-thread folds" : "Spark jobs";
-      assertEquals(8, spark.iterations());
-      assertArrayEquals(local.theta(), spark.theta(), what + ": θ");
-      assertArrayEquals(local.c(), spark.c(), what + ": C");
-      for (int i = 0; i < spark.history().size(); i++) {
-        assertEquals(local.history().get(i).loss(), spark.history().get(i).loss(), 0.0, what);
-        assertEquals(local.history().get(i).gradientNorm(), spark.history().get(i).gradientNorm(), 0.0, what);
+    for (boolean twoPasses : new boolean[] {false, true}) {
+      LocalEvaluator single = new LocalEvaluator(map, problem.trainingBlocks());
+      SolverResult local = new VarProSolver(o).solve(twoPasses ? single.withTwoPasses() : single, theta0);
+      for (boolean onDriver : new boolean[] {false, true}) {
+        SolverResult spark;
+        try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 1).driverPasses(onDriver)) {
+          if (twoPasses) {
+            ev.withTwoPasses();
+          }
+          assertEquals(onDriver, ev.foldsOnDriver());
+          spark = new VarProSolver(o).solve(ev, theta0);
+          assertEquals((twoPasses ? 8L : 0L) + 8 + 1 + rejections(spark), ev.passes(),
+              "one pass per projection" + (twoPasses ? " and Jacobian" : ""));
+        }
+        String what = (onDriver ? "driver-thread folds" : "Spark jobs") + (twoPasses ? ", two passes" : ", fused");
+        assertEquals(8, spark.iterations());
+        assertArrayEquals(local.theta(), spark.theta(), what + ": θ");
+        assertArrayEquals(local.c(), spark.c(), what + ": C");
+        for (int i = 0; i < spark.history().size(); i++) {
+          assertEquals(local.history().get(i).loss(), spark.history().get(i).loss(), 0.0, what);
+          assertEquals(local.history().get(i).gradientNorm(), spark.history().get(i).gradientNorm(), 0.0, what);
+        }
       }
     }
     // Several partitions never take the shortcut.

@@ -16,9 +16,12 @@
  *       org.varpro.core.classify.ParamVectorStats} solved by {@link
  *       org.varpro.core.solver.TruncatedCg} (Steihaug-Toint).
  *   <li>Forward-mode J v for perceptrons: {@link org.varpro.core.classify.JvpPerceptron}.
- *   <li>Every pass is an associative reduction (new, add a block, merge), Serializable, so a
- *       Spark evaluator is treeAggregate over the same classes as {@link
- *       org.varpro.core.classify.LocalClassifyEvaluator}.
+ *   <li>Every pass is an associative reduction (new, add a block, merge), Serializable ({@link
+ *       org.varpro.core.classify.ClassifyPasses}), run by any {@link
+ *       org.varpro.core.pass.PassRunner} through {@link
+ *       org.varpro.core.classify.ClassifyPassEvaluator}: in this process ({@link
+ *       org.varpro.core.classify.LocalClassifyEvaluator}) or on Spark, with the same bits for the
+ *       same partitions.
  *   <li>Data and metrics: {@link org.varpro.core.classify.Datasets}, {@link
  *       org.varpro.core.classify.LabeledData}, {@link
  *       org.varpro.core.classify.ClassificationMetrics}, {@link

@@ -13,7 +13,6 @@ import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.InnerSolver;
 import org.varpro.core.solver.LocalEvaluator;
-import org.varpro.core.solver.PartitionedEvaluator;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.VarProSolver;
@@ -149,8 +148,8 @@ class FusedPassTest {
     o.principalAngles = false;
     Counting counting = new Counting(net);
     SolverResult fused = new VarProSolver(o).solve(new LocalEvaluator(counting, blocks), theta);
-    // One partition holding every block: the same fold order, always two passes.
-    SolverResult twoPass = new VarProSolver(o).solve(new PartitionedEvaluator(net, new RowBlock[][] {blocks}), theta);
+    // The same fold order, always two passes.
+    SolverResult twoPass = new VarProSolver(o).solve(new LocalEvaluator(net, blocks).withTwoPasses(), theta);
     assertEquals(15, fused.iterations());
     int trials = 0;
     for (int i = 0; i < fused.history().size(); i++) {
