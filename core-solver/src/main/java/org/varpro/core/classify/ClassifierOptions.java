@@ -24,6 +24,16 @@ public final class ClassifierOptions extends LmOptions {
   public ClassifierStep step = ClassifierStep.AUTO;
   /** Initial trust radius of the matrix-free step (∞: no trust region, LM damping only). */
   public double trustRadius = Double.POSITIVE_INFINITY;
+  /**
+   * The matrix-free step's Gauss-Newton products are summed on this fraction of the rows (a
+   * seeded sample, {@link CurvatureSample}; 1 = all rows); the gradient, the objective and C(θ)
+   * always use every row.
+   */
+  public double curvatureSample = 0.3;
+  /** The sample has at least this many rows in expectation (all rows when there are fewer). */
+  public int curvatureMinRows = 1000;
+  /** The seed of the sample. */
+  public int curvatureSeed = 1;
 
   /** The classification options: the driver's that apply, then the inner solve's and the step's. */
   public static final List<OptionSpec<LmOptions>> SPECS;
@@ -50,6 +60,16 @@ public final class ClassifierOptions extends LmOptions {
     s.add(OptionSpec.real("trust-radius", "initial trust radius of the matrix-free step (infinity: off)",
         o -> ((ClassifierOptions) o).trustRadius, (o, v) -> ((ClassifierOptions) o).trustRadius = v,
         v -> v > 0, "be > 0 (infinity: off)"));
+    s.add(OptionSpec.real("curvature-sample", "matrix-free step: fraction of the rows (a seeded sample) its "
+        + "Gauss-Newton products H v are summed on, the gradient and objective on all rows; 1 = all rows",
+        o -> ((ClassifierOptions) o).curvatureSample, (o, v) -> ((ClassifierOptions) o).curvatureSample = v,
+        v -> v > 0 && v <= 1, "be in (0, 1]"));
+    s.add(OptionSpec.integer("curvature-min-rows", "matrix-free step: the sample has at least this many rows "
+        + "(expected; every row when there are fewer)", o -> ((ClassifierOptions) o).curvatureMinRows,
+        (o, v) -> ((ClassifierOptions) o).curvatureMinRows = v, v -> v >= 1, "be >= 1"));
+    s.add(OptionSpec.integer("curvature-seed", "matrix-free step: seed of the row sample",
+        o -> ((ClassifierOptions) o).curvatureSeed, (o, v) -> ((ClassifierOptions) o).curvatureSeed = v,
+        v -> true, "be an integer"));
     SPECS = declare(ClassifierOptions.class, s);
   }
 
