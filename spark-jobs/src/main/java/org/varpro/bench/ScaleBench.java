@@ -152,7 +152,7 @@ public final class ScaleBench {
     o.progress.accept("bench scale: " + spark0);
     o.progress.accept("bench scale: " + map.describe() + ", N = " + cols + " columns, statistics "
         + o.statistics);
-    List<Rate> rates = referenceRates(sc, o, cols, p <= new SolverOptions().matrixFreeThreshold);
+    List<Rate> rates = referenceRates(sc, o, cols, p <= SolverOptions.defaults().matrixFreeThreshold);
 
     int[] widths = widths(o);
     List<SizeResult> sizes = new ArrayList<>();
@@ -239,13 +239,12 @@ public final class ScaleBench {
   private static SizeResult runStatistics(JavaSparkContext sc, Options o, SparkEvaluator spark, FeatureMap map,
       long m, int[] widths, StatsKind kind, double load, boolean jvmWarmup) {
     String label = kind.name().toLowerCase(Locale.ROOT);
-    SolverOptions so = new SolverOptions();
-    so.statistics = kind;
-    so.lambda = o.lambda;
-    so.maxIterations = o.iterations;
+    SolverOptions.Builder options = SolverOptions.builder().statistics(kind).lambda(o.lambda)
+        .maxIterations(o.iterations);
     if (o.cgMaxIterations > 0) {
-      so.cgMaxIterations = o.cgMaxIterations;
+      options.cgMaxIterations(o.cgMaxIterations);
     }
+    SolverOptions so = options.build();
     StepMethod step = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics,
         so.matrixFreeThreshold, true);
     // The statistics of the solver's Jacobian pass (raw rows for the dual step; none when matrix-free).
