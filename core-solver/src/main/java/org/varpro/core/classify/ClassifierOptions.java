@@ -116,22 +116,13 @@ public final class ClassifierOptions extends LmOptions {
     private double trustRadius;
 
     private Builder() {
+      super(SPECS);
       defaults();
-    }
-
-    @Override
-    public List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> specs() {
-      return SPECS;
     }
 
     @Override
     protected ClassifierOptions make() {
       return new ClassifierOptions(this);
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
     }
 
     public Builder thetaRidge(double v) {

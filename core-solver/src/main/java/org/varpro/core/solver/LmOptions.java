@@ -234,16 +234,25 @@ public abstract class LmOptions implements Serializable {
     private int validationEvery;
     private int validationPatience;
     private int resampleEvery;
+    private final List<OptionSpec<LmOptions, Builder<?, ?>>> specs;
 
-    protected Builder() {}
+    /** @param specs the declared options of the kind built */
+    protected Builder(List<OptionSpec<LmOptions, Builder<?, ?>>> specs) {
+      this.specs = specs;
+    }
 
     /** The declared options of the kind built. */
-    public abstract List<OptionSpec<LmOptions, Builder<?, ?>>> specs();
+    public final List<OptionSpec<LmOptions, Builder<?, ?>>> specs() {
+      return specs;
+    }
 
     /** The options object of these values (unchecked). */
     protected abstract O make();
 
-    protected abstract B self();
+    @SuppressWarnings("unchecked")
+    private B self() {
+      return (B) this;
+    }
 
     /**
      * Sets every driver option, then every declared option, to its default (a concrete builder's

@@ -83,22 +83,13 @@ public final class SolverOptions extends LmOptions {
     private boolean diagonalScaling;
 
     private Builder() {
+      super(SPECS);
       defaults();
-    }
-
-    @Override
-    public List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> specs() {
-      return SPECS;
     }
 
     @Override
     protected SolverOptions make() {
       return new SolverOptions(this);
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
     }
 
     public Builder rankTolerance(double v) {
