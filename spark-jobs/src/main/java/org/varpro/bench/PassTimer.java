@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.varpro.core.solver.Evaluator;
 import org.varpro.core.solver.ForwardingEvaluator;
 import org.varpro.core.solver.IterationRecord;
@@ -32,18 +33,25 @@ final class PassTimer extends ForwardingEvaluator implements SolverListener {
   private long timedStart;
   private long end;
   private int iterations;
-  private double jacobianCpu;
+  /** CPU seconds of the Jacobian passes: tasks, this JVM, the machine. */
+  private double jacobianTaskCpu;
+  private double jacobianTaskRun;
+  private double jacobianProcessCpu;
+  private MachineCpu jacobianMachine = MachineCpu.ZERO;
   /** Called when the warm-up projection pass ends (the timed span begins). */
   private final Runnable onTimedStart;
+  /** CPU and run (wall) seconds of the Spark tasks ended so far. */
+  private final Supplier<double[]> taskCpu;
 
   PassTimer(Evaluator inner, long rows, String label, double jacobianFlops, Consumer<String> progress,
-      Runnable onTimedStart) {
+      Runnable onTimedStart, Supplier<double[]> taskCpu) {
     super(inner);
     this.rows = rows;
     this.label = label;
     this.jacobianFlops = jacobianFlops;
     this.progress = progress;
     this.onTimedStart = onTimedStart;
+    this.taskCpu = taskCpu;
   }
 
   private void say(String format, Object... args) {
@@ -71,11 +79,17 @@ final class PassTimer extends ForwardingEvaluator implements SolverListener {
   @Override
   public JacobianStats jacobian(double[] theta, double[] c, double lambda, double[] thetaPrevious,
       StatsKind kind, boolean golubPereyra) {
-    long t0 = System.nanoTime();
+    double[] task0 = taskCpu.get();
+    MachineCpu machine0 = MachineCpu.now();
     double cpu0 = processCpuSeconds();
+    long t0 = System.nanoTime();
     JacobianStats s = super.jacobian(theta, c, lambda, thetaPrevious, kind, golubPereyra);
     double sec = Timed.since(t0);
-    jacobianCpu += processCpuSeconds() - cpu0;
+    jacobianProcessCpu += processCpuSeconds() - cpu0;
+    jacobianMachine = jacobianMachine.plus(MachineCpu.now().minus(machine0));
+    double[] task1 = taskCpu.get();
+    jacobianTaskCpu += task1[0] - task0[0];
+    jacobianTaskRun += task1[1] - task0[1];
     jacobian.add(sec);
     say("iteration %d Jacobian pass %.2f s, %.1f GFLOP counted, %.2f GFLOP/s", iterations + 1, sec,
         jacobianFlops * 1e-9, jacobianFlops / sec * 1e-9);
@@ -128,9 +142,16 @@ final class PassTimer extends ForwardingEvaluator implements SolverListener {
     return timedSeconds() - sum(jacobian) - sum(projection) - sum(tangent) - sum(transpose);
   }
 
-  /** CPU seconds this JVM got during the Jacobian passes over (their wall seconds × cores). */
-  double jacobianCpuShare() {
-    return jacobianCpu / (sum(jacobian) * Runtime.getRuntime().availableProcessors());
+  /**
+   * The CPU accounts of the Jacobian passes.
+   *
+   * @param tasksInDriver whether the tasks run in this JVM (local mode)
+   * @param executorCores the cores the tasks run on (the reference job's callers)
+   */
+  PassCpu jacobianCpu(boolean tasksInDriver, int executorCores) {
+    return new PassCpu(sum(jacobian), jacobianTaskCpu, jacobianTaskRun, jacobianProcessCpu, jacobianMachine,
+        tasksInDriver,
+        Runtime.getRuntime().availableProcessors(), executorCores);
   }
 
   /** CPU seconds of this JVM so far (all threads, BLAS threads included), NaN when unknown. */

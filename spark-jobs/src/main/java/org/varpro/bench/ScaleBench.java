@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.varpro.bench.ScaleKernels.Rate;
+import org.varpro.bench.ReferenceJob.Round;
+import org.varpro.bench.ScaleKernels.Kernel;
+import org.varpro.bench.ScaleKernels.Kind;
 import org.varpro.bench.ScaleReport.SizeResult;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.Activation;
@@ -42,7 +44,9 @@ import org.varpro.spark.SparkSessions;
  * CG products are passes of their own and are timed as such.
  *
  * <p>The Jacobian pass's flops are counted from the shapes ({@link ScaleKernels#jacobianFlops})
- * and set against dgemm and dgeqrf rates measured in the same JVM just before.
+ * and set against dgemm and dgeqrf rates measured on the executors with one caller per executor
+ * core ({@link ReferenceJob}), in rounds before the first row count and after every row count
+ * and statistics, so that every pass has a reference just before and just after it.
  */
 public final class ScaleBench {
   private ScaleBench() {}
@@ -77,8 +81,13 @@ public final class ScaleBench {
     public boolean jvmWarmup = true;
     /** CG products per matrix-free step at most (p above the matrix-free threshold); 0: the solver's default. */
     public int cgMaxIterations = 0;
-    /** Concurrent callers for the second reference measurement (0: Spark's default parallelism). */
+    /**
+     * Executor cores, the callers of the reference rounds (0: local[N]'s N, or on a cluster the
+     * executors registered at the start × spark.executor.cores).
+     */
     public int callers = 0;
+    /** The N-column kernels (Gram update, dgeqrf, structured TSQR) in the reference rounds; false: dgemm only. */
+    public boolean kernelReferences = true;
     public Consumer<String> progress = s -> {};
 
     public void validate() {
@@ -122,6 +131,8 @@ public final class ScaleBench {
       m.put("repeats", repeats);
       m.put("jvm_warmup", jvmWarmup);
       m.put("cg_max_iterations", cgMaxIterations);
+      m.put("callers", callers);
+      m.put("kernel_references", kernelReferences);
       return m;
     }
   }
@@ -152,54 +163,116 @@ public final class ScaleBench {
     o.progress.accept("bench scale: " + spark0);
     o.progress.accept("bench scale: " + map.describe() + ", N = " + cols + " columns, statistics "
         + o.statistics);
-    List<Rate> rates = referenceRates(sc, o, cols, p <= SolverOptions.defaults().matrixFreeThreshold);
+    References refs = new References(sc, o,
+        referenceKernels(o, cols, o.kernelReferences && p <= SolverOptions.defaults().matrixFreeThreshold));
+    if (refs.callers > 1) {
+      refs.round("one caller", 1);
+    }
+    refs.round("before", refs.callers);
 
     int[] widths = widths(o);
     List<SizeResult> sizes = new ArrayList<>();
     for (long m : o.rows) {
-      sizes.addAll(runSize(sc, o, map, m, widths, o.jvmWarmup && sizes.isEmpty()));
+      sizes.addAll(runSize(sc, o, map, m, widths, o.jvmWarmup && sizes.isEmpty(), refs));
     }
     List<String> kinds = o.statistics.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).toList();
-    return new ScaleReport(spark0, blas, map.describe(), n, p, cols, kinds, List.copyOf(rates),
+    return new ScaleReport(spark0, blas, map.describe(), n, p, cols, kinds, List.copyOf(refs.rounds),
         List.copyOf(sizes), o);
   }
 
   /** The reference kernels: dgemm always; the Gram and QR kernels of N columns when the step is dense. */
-  private static List<Rate> referenceRates(JavaSparkContext sc, Options o, int cols, boolean dense) {
-    int callers = o.callers > 0 ? o.callers
-        : Math.max(1, Math.min(sc.defaultParallelism(), Runtime.getRuntime().availableProcessors()));
-    List<Rate> rates = new ArrayList<>();
-    Consumer<Rate> add = r -> {
-      rates.add(r);
-      o.progress.accept(String.format(Locale.ROOT, "bench scale: %s %s, %d caller%s: %.3f s, %.2f GFLOP/s",
-          r.kernel(), r.shape(), r.callers(), r.callers() == 1 ? "" : "s (aggregate)", r.seconds(), r.gflops()));
-    };
-    add.accept(ScaleKernels.dgemmRate(o.gemmSize, 1, o.repeats, o.seed));
-    if (callers > 1) {
-      add.accept(ScaleKernels.dgemmRate(o.gemmSize, callers, o.repeats, o.seed));
-    }
+  private static List<Kernel> referenceKernels(Options o, int cols, boolean dense) {
+    List<Kernel> kernels = new ArrayList<>(List.of(Kernel.dgemm(o.gemmSize)));
     if (!dense || cols > DENSE_REFERENCE_LIMIT) {
-      o.progress.accept("bench scale: N = " + cols + ": no dense reference kernels (matrix-free step or N > "
-          + DENSE_REFERENCE_LIMIT + ")");
-      return rates;
+      o.progress.accept("bench scale: N = " + cols + ": dgemm the only reference kernel (--no-kernel-references, "
+          + "matrix-free step or N > " + DENSE_REFERENCE_LIMIT + ")");
+      return kernels;
     }
     if (o.statistics.contains(StatsKind.GRAM)) {
-      add.accept(ScaleKernels.dsyrkRate(o.blockRows, cols, 1, o.repeats, o.seed));
-      add.accept(ScaleKernels.gramRate(o.blockRows, cols, 1, o.repeats, o.seed));
-      if (callers > 1) {
-        add.accept(ScaleKernels.gramRate(o.blockRows, cols, callers, o.repeats, o.seed));
-      }
+      kernels.add(new Kernel(Kind.GRAM, o.blockRows, cols));
     }
     if (o.statistics.contains(StatsKind.QR)) {
-      add.accept(ScaleKernels.dgeqrfRate(o.blockRows, cols, 1, o.repeats, o.seed));
-      add.accept(ScaleKernels.blockUpdateRate(o.blockRows, cols, 1, o.repeats, o.seed));
-      if (callers > 1) {
-        add.accept(ScaleKernels.dgeqrfRate(o.blockRows, cols, callers, o.repeats, o.seed));
-        add.accept(ScaleKernels.blockUpdateRate(o.blockRows, cols, callers, o.repeats, o.seed));
-      }
-      add.accept(ScaleKernels.mergeRate(cols, o.repeats, o.seed));
+      kernels.add(new Kernel(Kind.DGEQRF, o.blockRows, cols));
+      kernels.add(new Kernel(Kind.TSQR_BLOCK, o.blockRows, cols));
+      kernels.add(new Kernel(Kind.TSQR_MERGE, cols, cols));
     }
-    return rates;
+    return kernels;
+  }
+
+  /** The reference rounds of a run, on the executors' cores. */
+  private static final class References {
+    private final JavaSparkContext sc;
+    private final Options o;
+    private final List<Kernel> kernels;
+    final int callers;
+    final List<Round> rounds = new ArrayList<>();
+
+    References(JavaSparkContext sc, Options o, List<Kernel> kernels) {
+      this.sc = sc;
+      this.o = o;
+      this.kernels = kernels;
+      this.callers = executorCores(sc, o);
+    }
+
+    /** Runs a round; returns its index. */
+    int round(String label, int tasks) {
+      Round r = ReferenceJob.run(sc, label, kernels, tasks, o.repeats, o.seed);
+      rounds.add(r);
+      for (ReferenceJob.Timing t : r.kernels()) {
+        o.progress.accept(String.format(Locale.ROOT,
+            "bench scale: reference %s: %s %s, %d caller%s: %.2f GFLOP/s aggregate, %.2f per CPU second",
+            label, t.kernel().name(), t.kernel().shape(), t.callers(), t.callers() == 1 ? "" : "s",
+            t.aggregateGflops(), t.perCpuSecondGflops()));
+      }
+      return rounds.size() - 1;
+    }
+
+    int last() {
+      return rounds.size() - 1;
+    }
+  }
+
+  /** Milliseconds to wait for the executors of a cluster to register. */
+  private static final long EXECUTOR_WAIT_MILLIS = 60_000;
+  /** The executor count is taken once it has not changed for this many milliseconds. */
+  private static final long EXECUTOR_SETTLE_MILLIS = 4_000;
+
+  /**
+   * The executor cores: {@code --callers}, or local[N]'s N, or on a cluster the executors
+   * registered (once their count has settled) × spark.executor.cores (1 when unset).
+   */
+  static int executorCores(JavaSparkContext sc, Options o) {
+    if (o.callers > 0) {
+      return o.callers;
+    }
+    if (sc.sc().isLocal()) {
+      return Math.max(1, sc.defaultParallelism());
+    }
+    long start = System.currentTimeMillis();
+    int seen = executors(sc);
+    long since = start;
+    try {
+      while (System.currentTimeMillis() - start < EXECUTOR_WAIT_MILLIS
+          && (seen == 0 || System.currentTimeMillis() - since < EXECUTOR_SETTLE_MILLIS)) {
+        Thread.sleep(200);
+        int now = executors(sc);
+        if (now != seen) {
+          seen = now;
+          since = System.currentTimeMillis();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int cores = sc.getConf().getInt("spark.executor.cores", 1);
+    o.progress.accept("bench scale: " + seen + " executors of " + cores + " core" + (cores == 1 ? "" : "s")
+        + " registered: " + Math.max(1, seen * cores) + " reference callers (--callers to set)");
+    return Math.max(1, seen * cores);
+  }
+
+  /** Executors registered, the driver not counted. */
+  private static int executors(JavaSparkContext sc) {
+    return Math.max(0, sc.sc().statusTracker().getExecutorInfos().length - 1);
   }
 
   private static int[] widths(Options o) {
@@ -213,7 +286,7 @@ public final class ScaleBench {
 
   /** One row count: the rows cached once, then each kind of statistics on them. */
   private static List<SizeResult> runSize(JavaSparkContext sc, Options o, FeatureMap map, long m, int[] widths,
-      boolean jvmWarmup) {
+      boolean jvmWarmup, References refs) {
     o.progress.accept(String.format(Locale.ROOT, "bench scale: %d rows: generating and caching ...", m));
     long t0 = System.nanoTime();
     JavaRDD<RowBlock> blocks = GeneratedSource.blocks(sc, m, o.inputDim, o.seed, o.partitions, o.blockRows);
@@ -223,21 +296,18 @@ public final class ScaleBench {
       double load = Timed.since(t0);
       o.progress.accept(String.format(Locale.ROOT, "bench scale: %d rows: loaded in %.2f s", m, load));
       for (StatsKind kind : o.statistics) {
-        out.add(runStatistics(sc, o, spark, map, m, widths, kind, load, jvmWarmup && out.isEmpty()));
+        int before = refs.last();
+        SizeResult s = runStatistics(sc, o, spark, map, m, widths, kind, load, jvmWarmup && out.isEmpty(),
+            refs.callers);
+        int after = refs.round("after " + m + " rows " + s.statistics(), refs.callers);
+        out.add(withReferences(s, before, after));
       }
     }
-    double after = ScaleKernels.dgemmRate(o.gemmSize, 1, o.repeats, o.seed).gflops();
-    o.progress.accept(String.format(Locale.ROOT, "bench scale: %d rows: dgemm after the iterations %.2f GFLOP/s",
-        m, after));
-    List<SizeResult> withAfter = new ArrayList<>();
-    for (SizeResult s : out) {
-      withAfter.add(withDgemmAfter(s, after));
-    }
-    return withAfter;
+    return out;
   }
 
   private static SizeResult runStatistics(JavaSparkContext sc, Options o, SparkEvaluator spark, FeatureMap map,
-      long m, int[] widths, StatsKind kind, double load, boolean jvmWarmup) {
+      long m, int[] widths, StatsKind kind, double load, boolean jvmWarmup, int executorCores) {
     String label = kind.name().toLowerCase(Locale.ROOT);
     SolverOptions.Builder options = SolverOptions.builder().statistics(kind).lambda(o.lambda)
         .maxIterations(o.iterations);
@@ -266,7 +336,8 @@ public final class ScaleBench {
     }
     SparkPassMetrics[] metrics = new SparkPassMetrics[1];
     PassTimer timed = new PassTimer(spark, m, label, flops, o.progress,
-        () -> metrics[0] = new SparkPassMetrics(sc.sc()));
+        () -> metrics[0] = new SparkPassMetrics(sc.sc()),
+        () -> metrics[0] == null ? new double[2] : metrics[0].taskCpuAndRunSeconds());
     SolverResult r;
     try {
       r = new VarProSolver(so, timed).solve(timed, theta0);
@@ -275,7 +346,8 @@ public final class ScaleBench {
         metrics[0].close();
       }
     }
-    SizeResult s = result(o, spark, m, label, step, pass2, flops, timed, metrics[0], r, load, jvm);
+    SizeResult s = result(spark, m, label, step, pass2, flops, timed, metrics[0], r, load, jvm,
+        timed.jacobianCpu(sc.sc().isLocal(), executorCores));
     o.progress.accept(String.format(Locale.ROOT,
         "bench scale: %d rows, %s: %d iterations, %.2f s per iteration (Jacobian %.2f s, projection %.3f s x %d, "
             + "CG product %.3f s, driver %.2f s), loss %.6e, stop %s",
@@ -284,9 +356,9 @@ public final class ScaleBench {
     return s;
   }
 
-  private static SizeResult result(Options o, SparkEvaluator spark, long m, String label, StepMethod step,
+  private static SizeResult result(SparkEvaluator spark, long m, String label, StepMethod step,
       StatsKind pass2, double flops, PassTimer timed, SparkPassMetrics metrics, SolverResult r, double load,
-      double jvm) {
+      double jvm, PassCpu cpu) {
     int iters = timed.iterations();
     int partials = spark.partitions();
     int cols = spark.featureMap().numFeatures() + spark.featureMap().numParams() + 1;
@@ -308,16 +380,16 @@ public final class ScaleBench {
         metrics.executorHeapPeakBytes(), metrics.driverHeapPeakBytes(), 8.0 * cols * cols,
         List.copyOf(timed.jacobian), List.copyOf(timed.projection),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), jvm,
-        timed.jacobianCpuShare(), Double.NaN);
+        cpu, -1, -1);
   }
 
-  private static SizeResult withDgemmAfter(SizeResult s, double gflops) {
+  private static SizeResult withReferences(SizeResult s, int before, int after) {
     return new SizeResult(s.rows(), s.statistics(), s.step(), s.iterations(), s.stop(), s.loss(), s.loadSeconds(),
         s.warmupSeconds(), s.secondsPerIteration(), s.jacobianPasses(), s.jacobianSeconds(), s.projectionPasses(),
         s.projectionSeconds(), s.productPasses(), s.cgProductSeconds(), s.driverSecondsPerIteration(),
         s.jacobianFlops(), s.jacobianGflops(), s.treeLevels(), s.driverMerges(), s.executorMerges(),
         s.executorMergeSeconds(), s.shuffleBytesPerIteration(), s.resultBytesPerIteration(), s.executorHeapPeak(),
         s.driverHeapPeak(), s.factorBytes(), s.jacobianPassSeconds(), s.projectionPassSeconds(), s.loadAverage(),
-        s.jvmWarmupSeconds(), s.cpuShare(), gflops);
+        s.jvmWarmupSeconds(), s.cpu(), before, after);
   }
 }

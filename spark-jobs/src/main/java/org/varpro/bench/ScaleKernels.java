@@ -1,27 +1,18 @@
 package org.varpro.bench;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.io.Serializable;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.linalg.StackedQr;
 import org.varpro.core.stats.StatsKind;
 
 /**
- * The reference kernel rates of {@code bench scale} (dgemm, the Gram update, dgeqrf and the
- * structured TSQR kernels, measured in the benchmark's JVM) and the flop counts of its passes.
+ * The flop counts of the passes of {@code bench scale} and its reference kernels (dgemm, the Gram
+ * update, dgeqrf and the structured TSQR kernels), which {@link ReferenceJob} times on the
+ * executors.
  */
 final class ScaleKernels {
   private ScaleKernels() {}
-
-  /** A reference kernel rate. */
-  record Rate(String kernel, String shape, int callers, double flopsPerCall, double seconds, double gflops) {}
 
   // ---------------------------------------------------------------------------------------------
   // Flop counts
@@ -121,128 +112,111 @@ final class ScaleKernels {
   // ---------------------------------------------------------------------------------------------
   // Reference kernels
 
-  static Rate dgemmRate(int size, int callers, int repeats, long seed) {
-    double flops = 2.0 * size * size * size;
-    double best = best(callers, repeats, seed, rng -> {
-      double[] a = random(rng, size * size);
-      double[] b = random(rng, size * size);
-      double[] c = new double[size * size];
-      return () -> Lapack.gemm(false, false, size, size, size, 1.0, a, 0, size, b, 0, size, 0.0, c, 0, size);
-    });
-    return new Rate("dgemm", size + "x" + size + "x" + size, callers, flops, best, callers * flops / best * 1e-9);
-  }
+  /** The reference kernels. */
+  enum Kind {
+    /** C(n×n) = A(n×n)·B(n×n): 2n³ flops. */
+    DGEMM("dgemm"),
+    /** One Gram block update of the Jacobian pass ({@link Lapack#gramUpdate}): rows·N² (native dsyrk). */
+    GRAM("gramUpdate"),
+    /** LAPACK dgeqrf of an N×N triangle stacked on a block: what a TSQR without structure runs. */
+    DGEQRF("dgeqrf"),
+    /** The structured stacked QR of a block under an N×N triangle, 2N² flops per row. */
+    TSQR_BLOCK("tsqrBlock"),
+    /** The structured merge of two N×N triangles, ⅔N³ flops. */
+    TSQR_MERGE("tsqrMerge");
 
-  /** The BLAS dsyrk alone (upper triangle of G += AᵀA), the kernel of a Gram block update. */
-  static Rate dsyrkRate(int rows, int cols, int callers, int repeats, long seed) {
-    double flops = rows * (double) cols * cols;
-    double best = best(callers, repeats, seed, rng -> {
-      double[] a = random(rng, rows * cols);
-      double[] g = new double[cols * cols];
-      return () -> Lapack.BLAS_.dsyrk("U", "T", cols, rows, 1.0, a, rows, 1.0, g, cols);
-    });
-    return new Rate("dsyrk", "rows " + rows + ", N " + cols, callers, flops, best, callers * flops / best * 1e-9);
-  }
+    final String label;
 
-  /** One Gram block update as the Jacobian pass runs it ({@link Lapack#gramUpdate}). */
-  static Rate gramRate(int rows, int cols, int callers, int repeats, long seed) {
-    double flops = (Lapack.isNative() ? 1.0 : 2.0) * rows * (double) cols * cols;
-    double best = best(callers, repeats, seed, rng -> {
-      double[] a = random(rng, rows * cols);
-      double[] g = new double[cols * cols];
-      return () -> Lapack.gramUpdate(a, rows, cols, g);
-    });
-    return new Rate("gramUpdate", "rows " + rows + ", N " + cols, callers, flops, best,
-        callers * flops / best * 1e-9);
+    Kind(String label) {
+      this.label = label;
+    }
   }
 
   /**
-   * LAPACK dgeqrf of an N×N triangle stacked on a block of rows: what a TSQR without the
-   * structured kernel runs per block (LAPACK's flop count of the whole stacked matrix).
+   * One reference kernel call: its kind, the rows of its block (the dgemm size n for DGEMM, unused
+   * for the merge) and its columns N. Serializable: the executors build the operands from it.
    */
-  static Rate dgeqrfRate(int rows, int cols, int callers, int repeats, long seed) {
-    int total = rows + cols;
-    double flops = qrFlops(total, cols);
-    double best = best(callers, repeats, seed, rng -> {
-      double[] a = random(rng, total * cols);
-      return () -> Lapack.qrFactor(a.clone(), total, cols);
-    });
-    return new Rate("dgeqrf", total + "x" + cols + " (triangle on " + rows + " rows)", callers, flops, best,
-        callers * flops / best * 1e-9);
-  }
+  record Kernel(Kind kind, int rows, int cols) implements Serializable {
 
-  /** The structured stacked QR of a block of rows under an N×N triangle (2N² flops per row). */
-  static Rate blockUpdateRate(int rows, int cols, int callers, int repeats, long seed) {
-    double flops = 2.0 * cols * (double) cols * rows;
-    double best = best(callers, repeats, seed, rng -> {
-      double[] r = Lapack.qrFactor(random(rng, 2 * cols * cols), 2 * cols, cols);
-      double[] b = random(rng, rows * cols);
-      return () -> StackedQr.factor(r.clone(), cols, b.clone(), rows, 0);
-    });
-    return new Rate("tsqrBlock", "N " + cols + " triangle + " + rows + " rows (panel "
-        + StackedQr.panelWidth(cols) + ")", callers, flops, best, callers * flops / best * 1e-9);
-  }
-
-  /** The structured merge of two N×N triangles (⅔N³ flops). */
-  static Rate mergeRate(int cols, int repeats, long seed) {
-    double flops = mergeFlops(cols);
-    double best = best(1, repeats, seed, rng -> {
-      double[] r = Lapack.qrFactor(random(rng, 2 * cols * cols), 2 * cols, cols);
-      double[] s = Lapack.qrFactor(random(rng, 2 * cols * cols), 2 * cols, cols);
-      return () -> StackedQr.factor(r.clone(), cols, s.clone(), cols, cols);
-    });
-    return new Rate("tsqrMerge", "two N " + cols + " triangles", 1, flops, best, flops / best * 1e-9);
-  }
-
-  private interface Kernel {
-    Runnable prepare(SplittableRandom rng);
-  }
-
-  /** Best wall time over the repeats of {@code callers} simultaneous calls (the slowest counts). */
-  private static double best(int callers, int repeats, long seed, Kernel kernel) {
-    List<Runnable> work = new ArrayList<>();
-    for (int t = 0; t < callers; t++) {
-      work.add(kernel.prepare(new SplittableRandom(seed + t)));
+    static Kernel dgemm(int size) {
+      return new Kernel(Kind.DGEMM, size, size);
     }
-    work.get(0).run(); // warm-up: native library load, JIT, page faults
-    if (callers == 1) {
-      double best = Double.POSITIVE_INFINITY;
-      for (int rep = 0; rep < repeats; rep++) {
-        long t0 = System.nanoTime();
-        work.get(0).run();
-        best = Math.min(best, Timed.since(t0));
-      }
-      return best;
+
+    String name() {
+      return kind.label;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(callers);
-    try {
-      double best = Double.POSITIVE_INFINITY;
-      for (int rep = 0; rep < repeats; rep++) {
-        CyclicBarrier start = new CyclicBarrier(callers);
-        List<Future<Long>> done = new ArrayList<>();
-        for (Runnable w : work) {
-          Callable<Long> c = () -> {
-            start.await();
-            long t0 = System.nanoTime();
-            w.run();
-            return t0;
-          };
-          done.add(pool.submit(c));
+
+    String shape() {
+      return switch (kind) {
+        case DGEMM -> rows + "x" + rows + "x" + rows;
+        case GRAM -> "rows " + rows + ", N " + cols;
+        case DGEQRF -> (rows + cols) + "x" + cols + " (triangle on " + rows + " rows)";
+        case TSQR_BLOCK -> "N " + cols + " triangle + " + rows + " rows (panel " + StackedQr.panelWidth(cols) + ")";
+        case TSQR_MERGE -> "two N " + cols + " triangles";
+      };
+    }
+
+    /** Flops of one call (LAPACK's count for dgeqrf; the useful flops for the structured kernels). */
+    double flops() {
+      return switch (kind) {
+        case DGEMM -> 2.0 * rows * rows * (double) rows;
+        case GRAM -> (Lapack.isNative() ? 1.0 : 2.0) * rows * (double) cols * cols;
+        case DGEQRF -> qrFlops(rows + cols, cols);
+        case TSQR_BLOCK -> 2.0 * cols * (double) cols * rows;
+        case TSQR_MERGE -> mergeFlops(cols);
+      };
+    }
+
+    /** Random operands from {@code rng} and the call on them (repeatable: it never grows its input). */
+    Runnable prepare(SplittableRandom rng) {
+      switch (kind) {
+        case DGEMM: {
+          int n = rows;
+          double[] a = random(rng, n * n);
+          double[] b = random(rng, n * n);
+          double[] c = new double[n * n];
+          return () -> Lapack.gemm(false, false, n, n, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);
         }
-        long first = Long.MAX_VALUE;
-        for (Future<Long> f : done) {
-          first = Math.min(first, f.get());
+        case GRAM: {
+          double[] a = random(rng, rows * cols);
+          double[] g = new double[cols * cols];
+          return () -> Lapack.gramUpdate(a, rows, cols, g);
         }
-        best = Math.min(best, Timed.since(first));
+        case DGEQRF: {
+          int total = rows + cols;
+          double[] a = random(rng, total * cols);
+          return () -> Lapack.qrFactor(a.clone(), total, cols);
+        }
+        case TSQR_BLOCK: {
+          double[] r = triangle(rng, cols);
+          double[] b = random(rng, rows * cols);
+          return () -> StackedQr.factor(r.clone(), cols, b.clone(), rows, 0);
+        }
+        case TSQR_MERGE: {
+          double[] r = triangle(rng, cols);
+          double[] s = triangle(rng, cols);
+          return () -> StackedQr.factor(r.clone(), cols, s.clone(), cols, cols);
+        }
+        default:
+          throw new IllegalStateException(kind.toString());
       }
-      return best;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
+  }
+
+  /**
+   * A random N×N upper triangle (column-major) with a diagonal of 1 + |noise|: the shape of a
+   * partition's factor (the structured kernels' work depends on the shape, not on the values),
+   * without the dgeqrf of a 2N×N matrix that would cost more than the timed calls.
+   */
+  private static double[] triangle(SplittableRandom rng, int n) {
+    double[] r = new double[n * n];
+    for (int j = 0; j < n; j++) {
+      for (int i = 0; i < j; i++) {
+        r[j * n + i] = rng.nextDouble() - 0.5;
+      }
+      r[j * n + j] = 1 + rng.nextDouble();
+    }
+    return r;
   }
 
   private static double[] random(SplittableRandom rng, int length) {

@@ -5,12 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.varpro.bench.ScaleKernels.Rate;
+import org.varpro.bench.ReferenceJob.Round;
+import org.varpro.bench.ReferenceJob.Timing;
+import org.varpro.bench.ScaleKernels.Kind;
 import org.varpro.core.linalg.Lapack;
 
-/** Everything one {@code bench scale} run measured, as tables and as JSON. */
+/**
+ * Everything one {@code bench scale} run measured, as tables and as JSON. The reference rounds
+ * ({@link ReferenceJob}) ran before the first row count and after every row count and statistics;
+ * a pass is compared with the mean of the rounds just before and just after it, and the range of
+ * the two shows how much the reference moved.
+ */
 public record ScaleReport(String spark, String blas, String model, int features, int params, int columns,
-    List<String> statistics, List<Rate> rates, List<SizeResult> sizes, ScaleBench.Options options) {
+    List<String> statistics, List<Round> rounds, List<SizeResult> sizes, ScaleBench.Options options) {
 
   private static final double MB = 1024.0 * 1024.0;
 
@@ -22,33 +29,56 @@ public record ScaleReport(String spark, String blas, String model, int features,
       int treeLevels, int driverMerges, double executorMerges, double executorMergeSeconds,
       double shuffleBytesPerIteration, double resultBytesPerIteration, long executorHeapPeak,
       long driverHeapPeak, double factorBytes, List<Double> jacobianPassSeconds,
-      List<Double> projectionPassSeconds, double loadAverage, double jvmWarmupSeconds, double cpuShare,
-      double dgemmAfter) {}
+      List<Double> projectionPassSeconds, double loadAverage, double jvmWarmupSeconds, PassCpu cpu,
+      int referenceBefore, int referenceAfter) {}
 
-  /** The best rate of a kernel (one caller, or the aggregate of concurrent callers); null if not measured. */
-  public Rate best(String kernel) {
-    Rate best = null;
-    for (Rate r : rates) {
-      if (r.kernel().equals(kernel) && (best == null || r.gflops() > best.gflops())) {
-        best = r;
+  /** The timings of a kernel in the reference rounds around this result (before, after); empty when not run. */
+  List<Timing> references(SizeResult s, Kind kind) {
+    List<Timing> out = new ArrayList<>();
+    for (int i : new int[] {s.referenceBefore(), s.referenceAfter()}) {
+      Timing t = i < 0 ? null : rounds.get(i).timing(kind);
+      if (t != null) {
+        out.add(t);
       }
     }
-    return best;
+    return out;
   }
 
-  public Rate dgemm() {
-    return best("dgemm");
+  /** Aggregate GFLOP/s of a kernel on all executor cores in the rounds around this result. */
+  public double[] referenceGflops(SizeResult s, Kind kind) {
+    return references(s, kind).stream().mapToDouble(Timing::aggregateGflops).toArray();
   }
 
-  /** GFLOP/s of the Jacobian pass over the best dgemm rate. */
+  /** GFLOP/s of the Jacobian pass over the mean dgemm rate of the rounds around it. */
   public double fractionOfDgemm(SizeResult s) {
-    return s.jacobianGflops() / dgemm().gflops();
+    return s.jacobianGflops() / mean(referenceGflops(s, Kind.DGEMM));
   }
 
-  /** GFLOP/s of the Jacobian pass over the best dgeqrf rate (NaN when not measured). */
+  /** GFLOP/s of the Jacobian pass over the mean dgeqrf rate of the rounds around it (NaN when not measured). */
   public double fractionOfDgeqrf(SizeResult s) {
-    Rate q = best("dgeqrf");
-    return q == null ? Double.NaN : s.jacobianGflops() / q.gflops();
+    return s.jacobianGflops() / mean(referenceGflops(s, Kind.DGEQRF));
+  }
+
+  /** The Jacobian pass's fraction of the lowest and of the highest of the references around it: [high, low]. */
+  public double[] fractionRange(SizeResult s, Kind kind) {
+    double[] g = referenceGflops(s, kind);
+    return new double[] {s.jacobianGflops() / max(g), s.jacobianGflops() / min(g)};
+  }
+
+  static double mean(double[] xs) {
+    double sum = 0;
+    for (double x : xs) {
+      sum += x;
+    }
+    return xs.length == 0 ? Double.NaN : sum / xs.length;
+  }
+
+  private static double min(double[] xs) {
+    return java.util.Arrays.stream(xs).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] xs) {
+    return java.util.Arrays.stream(xs).max().orElse(Double.NaN);
   }
 
   /** The results of one kind of statistics, in row order. */
@@ -63,23 +93,38 @@ public record ScaleReport(String spark, String blas, String model, int features,
   }
 
   public BenchTable referenceTable() {
-    BenchTable t = new BenchTable("reference BLAS/LAPACK rates in this JVM (best of " + options.repeats + ")",
+    BenchTable t = new BenchTable("reference BLAS/LAPACK rates on the executors, one task per caller (best of "
+        + options.repeats + " calls each)",
+        BenchTable.Column.text("round"),
         BenchTable.Column.text("kernel"),
         BenchTable.Column.text("shape"),
         BenchTable.Column.number("callers", "%d"),
         BenchTable.Column.number("gflop_per_call", "%.2f"),
-        BenchTable.Column.number("seconds", "%.3f"),
-        BenchTable.Column.number("gflops", "%.2f"));
-    for (Rate r : rates) {
-      t.addRow(r.kernel(), r.shape(), r.callers(), r.flopsPerCall() * 1e-9, r.seconds(), r.gflops());
+        BenchTable.Column.number("aggregate_gflops", "%.2f"),
+        BenchTable.Column.text("per_caller_gflops"),
+        BenchTable.Column.number("per_cpu_s_gflops", "%.2f"),
+        BenchTable.Column.number("cpu_share", "%.2f"));
+    for (Round round : rounds) {
+      for (Timing k : round.kernels()) {
+        List<String> each = new ArrayList<>();
+        for (double g : k.perCallerGflops()) {
+          each.add(String.format(Locale.ROOT, "%.2f", g));
+        }
+        t.addRow(round.label(), k.kernel().name(), k.kernel().shape(), k.callers(), k.kernel().flops() * 1e-9,
+            k.aggregateGflops(), String.join(" ", each), k.perCpuSecondGflops(), k.cpuShare());
+      }
     }
-    t.addNote("dgemm flops = 2n^3 per call; dsyrk (upper triangle) = rows*N^2; gramUpdate (one Gram block "
-        + "update of the Jacobian pass) = " + (Lapack.isNative() ? "rows*N^2 (native dsyrk, then mirrored)"
-            : "2*rows*N^2 (the pure-Java fallback runs dgemm)")
-        + "; dgeqrf (LAPACK, an N x N triangle stacked on a block, as a TSQR without structure runs it) = "
-        + "2N^2(M - N/3) for M stacked rows; tsqrBlock (the structured kernel of the TSQR pass: a block "
-        + "under the triangle) = 2N^2 per row; tsqrMerge (two triangles) = (2/3)N^3; with several callers, "
-        + "gflops is the aggregate (callers x flops / slowest call)");
+    t.addNote("flops per call: dgemm 2n^3; gramUpdate (one Gram block update of the Jacobian pass) "
+        + (Lapack.isNative() ? "rows*N^2 (native dsyrk, then mirrored)" : "2*rows*N^2 (the pure-Java fallback runs dgemm)")
+        + "; dgeqrf (LAPACK, an N x N triangle stacked on a block, as a TSQR without structure runs it) "
+        + "2N^2(M - N/3) for M stacked rows; tsqrBlock (the structured kernel of the TSQR pass: a block under "
+        + "the triangle) 2N^2 per row; tsqrMerge (two triangles) (2/3)N^3");
+    t.addNote("a round is one Spark job in barrier mode, one task per caller on the executors, every timed call "
+        + "started at a barrier so all callers run at once; aggregate_gflops: callers x flops / the slowest "
+        + "call of a repeat, best repeat; per_caller_gflops: each caller's flops / its fastest call; "
+        + "per_cpu_s_gflops: flops per thread-CPU second of those calls (the rate of a core that is busy, "
+        + "mean over callers); cpu_share: their CPU / wall seconds (below 1: the callers did not get whole "
+        + "cores)");
     return t;
   }
 
@@ -103,11 +148,11 @@ public record ScaleReport(String spark, String blas, String model, int features,
         BenchTable.Column.number("driver_s", "%.2f"),
         BenchTable.Column.number("jacobian_gflop", "%.1f"),
         BenchTable.Column.number("jacobian_gflops", "%.2f"),
+        BenchTable.Column.number("dgemm_ref", "%.2f"),
         BenchTable.Column.number("pct_dgemm", "%.1f"),
+        BenchTable.Column.text("pct_dgemm_range"),
         BenchTable.Column.number("pct_dgeqrf", "%.1f"),
         BenchTable.Column.number("load_s", "%.2f"),
-        BenchTable.Column.number("cpu_share", "%.2f"),
-        BenchTable.Column.number("dgemm_after", "%.2f"),
         BenchTable.Column.number("loadavg", "%.2f"),
         BenchTable.Column.text("stop"));
     SizeResult first = rows.isEmpty() ? null : rows.get(0);
@@ -117,8 +162,8 @@ public record ScaleReport(String spark, String blas, String model, int features,
           s.jacobianSeconds(), s.projectionSeconds(),
           s.iterations() == 0 ? Double.NaN : (double) s.projectionPasses() / s.iterations(),
           s.cgProductSeconds(), s.driverSecondsPerIteration(), s.jacobianFlops() * 1e-9, s.jacobianGflops(),
-          100 * fractionOfDgemm(s), 100 * fractionOfDgeqrf(s), s.loadSeconds(), s.cpuShare(), s.dgemmAfter(),
-          s.loadAverage(), s.stop());
+          mean(referenceGflops(s, Kind.DGEMM)), 100 * fractionOfDgemm(s), percentRange(s, Kind.DGEMM),
+          100 * fractionOfDgeqrf(s), s.loadSeconds(), s.loadAverage(), s.stop());
     }
     t.addNote("s_per_iter: wall seconds per iteration (end of the warm-up projection pass to the end of the "
         + "last iteration, over the iterations); jacobian_s / projection_s: mean seconds per pass; "
@@ -127,17 +172,52 @@ public record ScaleReport(String spark, String blas, String model, int features,
         + "over the first row count's; per_row_x_first: the same per row (1.000 = linear in rows)");
     t.addNote("warm-up, not timed above: load_s (rows generated and cached) and the solver's first projection "
         + "pass" + (options.jvmWarmup ? "; before the first row count, one more Jacobian pass warms the JVM" : "")
-        + "; cpu_share: CPU seconds of this JVM during the Jacobian passes over (wall seconds x "
-        + Runtime.getRuntime().availableProcessors() + " cores) (local mode: below 1 when other processes took "
-        + "cores); dgemm_after: the 1-caller dgemm GFLOP/s measured again right after the row count; loadavg: "
-        + "the machine's 1-minute load average then");
+        + "; loadavg: the machine's 1-minute load average after the iterations");
     t.addNote("Jacobian pass flops = " + ScaleKernels.flopFormula(
         org.varpro.core.stats.StatsKind.parse(kind), Lapack.isNative()));
     t.addNote(String.format(Locale.ROOT,
-        "jacobian_gflops / dgemm (best of the reference table: %s, %d caller%s, %.2f GFLOP/s): %s  "
-            + "(target >= 50%%: %s)",
-        dgemm().shape(), dgemm().callers(), dgemm().callers() == 1 ? "" : "s", dgemm().gflops(), ratios(rows),
+        "dgemm_ref: the aggregate dgemm GFLOP/s of all executor cores at once (%s), mean of the reference rounds "
+            + "just before and just after these iterations; pct_dgemm: jacobian_gflops over it; pct_dgemm_range: "
+            + "over the higher and the lower of the two (a wide range: the reference moved, the figure is "
+            + "uncertain by as much); pct_dgeqrf: the same against the stacked dgeqrf",
+        options.gemmSize + "^3"));
+    t.addNote(String.format(Locale.ROOT, "jacobian_gflops / dgemm_ref: %s  (target >= 50%%: %s)", ratios(rows),
         meetsTarget(kind, 0.5) ? "met" : "not met"));
+    return t;
+  }
+
+  private String percentRange(SizeResult s, Kind kind) {
+    double[] r = fractionRange(s, kind);
+    return String.format(Locale.ROOT, "%.1f-%.1f", 100 * r[0], 100 * r[1]);
+  }
+
+  /** Where the CPU went during the Jacobian passes, for one kind of statistics. */
+  public BenchTable cpuTable(String kind) {
+    BenchTable t = new BenchTable("statistics " + kind + ": CPU seconds during the Jacobian passes",
+        BenchTable.Column.number("rows", "%d"),
+        BenchTable.Column.number("executor_cores", "%d"),
+        BenchTable.Column.number("wall_s", "%.2f"),
+        BenchTable.Column.number("task_run_s", "%.2f"),
+        BenchTable.Column.number("task_cpu_s", "%.2f"),
+        BenchTable.Column.number("driver_cpu_s", "%.2f"),
+        BenchTable.Column.number("other_cpu_s", "%.2f"),
+        BenchTable.Column.number("steal_s", "%.2f"),
+        BenchTable.Column.number("nice_s", "%.2f"),
+        BenchTable.Column.number("idle_s", "%.2f"),
+        BenchTable.Column.number("executor_share", "%.3f"),
+        BenchTable.Column.number("competing_cpu", "%.3f"));
+    for (SizeResult s : sizes(kind)) {
+      PassCpu c = s.cpu();
+      t.addRow(s.rows(), c.executorCores(), c.wall(), c.taskRun(), c.tasks(), c.driver(), c.others(), c.machine().steal(),
+          c.machine().nice(), c.machine().idle(), c.executorShare(), c.competingPerSecond());
+    }
+    t.addNote("summed over the Jacobian passes, on a machine of " + Runtime.getRuntime().availableProcessors()
+        + " cores (/proc/stat; NaN elsewhere): task_run_s (the tasks' run time, summed), task_cpu_s (their "
+        + "threads' CPU), driver_cpu_s (the driver JVM"
+        + " without the tasks), other_cpu_s (all other busy CPU: cluster daemons, the executor JVMs' own threads,"
+        + " other processes), steal_s (taken by the hypervisor), nice_s (processes under nice, which yield), "
+        + "idle_s; executor_share: task_cpu_s / task_run_s (the share of a core a running task got); competing_cpu: (driver + other + steal) "
+        + "/ wall, the cores' worth the tasks shared the machine with");
     return t;
   }
 
@@ -199,7 +279,8 @@ public record ScaleReport(String spark, String blas, String model, int features,
   public String render() {
     StringBuilder sb = new StringBuilder(spark + "\n" + blas + "\n\n" + referenceTable().render());
     for (String kind : statistics) {
-      sb.append('\n').append(table(kind).render()).append('\n').append(costTable(kind).render());
+      sb.append('\n').append(table(kind).render()).append('\n').append(costTable(kind).render())
+          .append('\n').append(cpuTable(kind).render());
     }
     return sb.toString();
   }
@@ -216,17 +297,24 @@ public record ScaleReport(String spark, String blas, String model, int features,
     m.put("statistics", statistics);
     m.put("options", options.toMap());
     List<Map<String, Object>> r = new ArrayList<>();
-    for (Rate rate : rates) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("kernel", rate.kernel());
-      x.put("shape", rate.shape());
-      x.put("callers", rate.callers());
-      x.put("flops_per_call", rate.flopsPerCall());
-      x.put("seconds", rate.seconds());
-      x.put("gflops", BenchTable.jsonValue(rate.gflops()));
-      r.add(x);
+    for (Round round : rounds) {
+      for (Timing k : round.kernels()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("round", round.label());
+        x.put("kernel", k.kernel().name());
+        x.put("shape", k.kernel().shape());
+        x.put("callers", k.callers());
+        x.put("flops_per_call", k.kernel().flops());
+        x.put("aggregate_gflops", BenchTable.jsonValue(k.aggregateGflops()));
+        x.put("per_caller_gflops", java.util.Arrays.stream(k.perCallerGflops()).boxed().toList());
+        x.put("per_cpu_second_gflops", BenchTable.jsonValue(k.perCpuSecondGflops()));
+        x.put("cpu_share", BenchTable.jsonValue(k.cpuShare()));
+        x.put("wall_seconds", java.util.Arrays.stream(k.wall()).map(w -> java.util.Arrays.stream(w).boxed().toList())
+            .toList());
+        r.add(x);
+      }
     }
-    m.put("reference_rates", r);
+    m.put("reference_rounds", r);
     Map<String, Object> tables = new LinkedHashMap<>();
     for (String kind : statistics) {
       tables.put(kind, table(kind).toMap());
@@ -255,7 +343,9 @@ public record ScaleReport(String spark, String blas, String model, int features,
       x.put("driver_seconds_per_iteration", BenchTable.jsonValue(size.driverSecondsPerIteration()));
       x.put("jacobian_flops", size.jacobianFlops());
       x.put("jacobian_gflops", BenchTable.jsonValue(size.jacobianGflops()));
+      x.put("dgemm_reference_gflops", java.util.Arrays.stream(referenceGflops(size, Kind.DGEMM)).boxed().toList());
       x.put("jacobian_over_dgemm", BenchTable.jsonValue(fractionOfDgemm(size)));
+      x.put("jacobian_over_dgemm_range", java.util.Arrays.stream(fractionRange(size, Kind.DGEMM)).boxed().toList());
       x.put("jacobian_over_dgeqrf", BenchTable.jsonValue(fractionOfDgeqrf(size)));
       x.put("merge_tree_levels", size.treeLevels());
       x.put("driver_merges", size.driverMerges());
@@ -269,8 +359,8 @@ public record ScaleReport(String spark, String blas, String model, int features,
       x.put("jacobian_pass_seconds", size.jacobianPassSeconds());
       x.put("projection_pass_seconds", size.projectionPassSeconds());
       x.put("load_average", BenchTable.jsonValue(size.loadAverage()));
-      x.put("cpu_share", BenchTable.jsonValue(size.cpuShare()));
-      x.put("dgemm_after_gflops", BenchTable.jsonValue(size.dgemmAfter()));
+      x.put("jacobian_cpu", cpuMap(size.cpu()));
+      x.put("model_inputs", ScaleModel.Run.of(this, size).toMap());
       s.add(x);
     }
     m.put("sizes", s);
@@ -280,5 +370,22 @@ public record ScaleReport(String spark, String blas, String model, int features,
     }
     m.put("target_half_of_dgemm_met", target);
     return m;
+  }
+
+  private static Map<String, Object> cpuMap(PassCpu c) {
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("wall_seconds", BenchTable.jsonValue(c.wall()));
+    x.put("task_run_seconds", BenchTable.jsonValue(c.taskRun()));
+    x.put("task_cpu_seconds", BenchTable.jsonValue(c.tasks()));
+    x.put("driver_cpu_seconds", BenchTable.jsonValue(c.driver()));
+    x.put("other_cpu_seconds", BenchTable.jsonValue(c.others()));
+    x.put("steal_seconds", BenchTable.jsonValue(c.machine().steal()));
+    x.put("nice_seconds", BenchTable.jsonValue(c.machine().nice()));
+    x.put("idle_seconds", BenchTable.jsonValue(c.machine().idle()));
+    x.put("machine_cores", c.machineCores());
+    x.put("executor_cores", c.executorCores());
+    x.put("executor_share", BenchTable.jsonValue(c.executorShare()));
+    x.put("competing_cpu_per_second", BenchTable.jsonValue(c.competingPerSecond()));
+    return x;
   }
 }

@@ -33,6 +33,8 @@ final class SparkPassMetrics extends SparkListener implements AutoCloseable {
   private long shuffleRead;
   private long resultBytes;
   private long mergeNanos;
+  private long taskCpuNanos;
+  private long taskRunMillis;
   private long merges;
   private long executorHeapPeak = -1;
   private volatile long driverHeapPeak;
@@ -63,6 +65,8 @@ final class SparkPassMetrics extends SparkListener implements AutoCloseable {
       shuffleWrite += m.shuffleWriteMetrics().bytesWritten();
       shuffleRead += m.shuffleReadMetrics().totalBytesRead();
       resultBytes += m.resultSize();
+      taskCpuNanos += m.executorCpuTime();
+      taskRunMillis += m.executorRunTime();
     }
     if (end.taskInfo() == null) {
       return;
@@ -91,13 +95,28 @@ final class SparkPassMetrics extends SparkListener implements AutoCloseable {
   public void close() {
     open = false;
     sampler.interrupt();
+    drain();
+    sc.removeSparkListener(this);
+  }
+
+  /** Waits until the listener bus delivered the events queued so far (the last tasks' ends). */
+  private void drain() {
     try {
-      // The last tasks' end events may still be queued on the bus.
       sc.listenerBus().waitUntilEmpty(LISTENER_WAIT_MILLIS);
     } catch (java.util.concurrent.TimeoutException e) {
       // Counted what arrived: the sums may miss the last events of a flooded bus.
     }
-    sc.removeSparkListener(this);
+  }
+
+  /**
+   * CPU and wall seconds of the tasks ended so far, as the executors measured them (the task
+   * threads' CPU time; their run time, deserialization excluded).
+   */
+  double[] taskCpuAndRunSeconds() {
+    drain();
+    synchronized (this) {
+      return new double[] {taskCpuNanos * 1e-9, taskRunMillis * 1e-3};
+    }
   }
 
   synchronized long shuffleWriteBytes() {

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         "Benchmarks VarPro-LM against Adam, L-BFGS and an extreme learning machine at the same "
             + "wall-clock budget. Without a subcommand, runs 'regression'."},
     subcommands = {BenchCommand.Regression.class, BenchCommand.Pde.class, BenchCommand.Scale.class,
-        BenchCommand.Sweep.class, BenchCommand.Classify.class})
+        BenchCommand.ScaleCheck.class, BenchCommand.Sweep.class, BenchCommand.Classify.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
@@ -185,9 +185,10 @@ public final class BenchCommand implements Callable<Integer> {
           "Scale benchmark of the Spark training job: VarPro-LM regression on rows generated inside "
               + "the partitions, tanh 8->40->40->1 perceptron (p = 2000), TSQR and Gram statistics on "
               + "the same cached rows. Prints the BLAS in use, dgemm, Gram, dgeqrf and structured TSQR "
-              + "kernel rates measured in the same run, and per row count and statistics the seconds "
+              + "kernel rates measured in the same run on the executors (one task per executor core, all at "
+              + "once; before the first row count and after every row count and statistics), and per row count and statistics the seconds "
               + "per iteration and per pass, the GFLOP/s of the Jacobian pass (flops counted from the "
-              + "shapes) against dgemm and dgeqrf, where the merges ran and their cost, the bytes "
+              + "shapes) against the mean of the dgemm and dgeqrf rounds around it, where the CPU went, where the merges ran and their cost, the bytes "
               + "shuffled per iteration and the peak heaps. Above 20,000 parameters the step is "
               + "matrix-free and the seconds per CG product are printed. The default run takes "
               + "about half an hour on 2 cores."})
@@ -246,6 +247,17 @@ public final class BenchCommand implements Callable<Integer> {
             + "threshold (20,000); 0: the solver's default (default: ${DEFAULT-VALUE}).")
     int cgMaxIterations;
 
+    @Option(names = "--callers", defaultValue = "0",
+        description = "Executor cores: the concurrent callers of the reference rounds (one Spark task each, all "
+            + "at once); 0: local[N]'s N, or on a cluster the executors registered at the start x "
+            + "spark.executor.cores (default: ${DEFAULT-VALUE}).")
+    int callers;
+
+    @Option(names = "--no-kernel-references",
+        description = "Only dgemm in the reference rounds (no Gram update, dgeqrf or structured TSQR kernels of N "
+            + "columns: faster, but no pct_dgeqrf and no fold rate for bench scale-check).")
+    boolean noKernelReferences;
+
     @Option(names = "--no-jvm-warmup",
         description = "Skip the untimed Jacobian pass that warms the JVM before the first row count.")
     boolean noJvmWarmup;
@@ -273,6 +285,8 @@ public final class BenchCommand implements Callable<Integer> {
       o.repeats = repeats;
       o.jvmWarmup = !noJvmWarmup;
       o.cgMaxIterations = cgMaxIterations;
+      o.callers = callers;
+      o.kernelReferences = !noKernelReferences;
       o.progress = line -> {
         err.println(line);
         err.flush();
@@ -293,6 +307,40 @@ public final class BenchCommand implements Callable<Integer> {
         err.println("bench: wrote " + json);
         err.flush();
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scale-check",
+      mixinStandardHelpOptions = true,
+      description = {
+          "The speed-up check of docs/scaling.md: predicts the time per iteration of the second bench scale "
+              + "run (e.g. 2 Workers of one core) from the first (1 Worker), from the first run's passes, the "
+              + "fold kernel's rate per CPU second on the executors of both runs (their reference rounds) and "
+              + "the CPU the first run's driver and daemons took; prints the predicted and the measured "
+              + "speed-up and how far apart they are, both ways, for every row count and statistics in both."})
+  static final class ScaleCheck implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FROM_JSON", description = "bench scale --json file of the first run.")
+    Path from;
+
+    @Parameters(index = "1", paramLabel = "TO_JSON", description = "bench scale --json file of the second run.")
+    Path to;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      String table;
+      try {
+        table = org.varpro.bench.ScaleModel.check(from, to);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("varpro: " + e.getMessage());
+        return 2;
+      }
+      spec.commandLine().getOut().print(table);
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }

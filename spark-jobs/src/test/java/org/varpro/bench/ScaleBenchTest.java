@@ -58,10 +58,16 @@ class ScaleBenchTest {
     assertEquals(59, report.params());
     assertEquals(66, report.columns());
     assertEquals(List.of("gram"), report.statistics());
-    for (ScaleKernels.Rate r : report.rates()) {
-      assertTrue(r.gflops() > 0 && Double.isFinite(r.gflops()), r.toString());
+    // Reference rounds: one caller, then both cores before the first row count and after each.
+    assertEquals(4, report.rounds().size());
+    assertEquals(List.of(1, 2, 2, 2), report.rounds().stream().map(ReferenceJob.Round::callers).toList());
+    for (ReferenceJob.Round round : report.rounds()) {
+      assertEquals(List.of("dgemm", "gramUpdate"), round.kernels().stream().map(t -> t.kernel().name()).toList());
+      for (ReferenceJob.Timing t : round.kernels()) {
+        assertTrue(t.aggregateGflops() > 0 && Double.isFinite(t.aggregateGflops()), t.toString());
+        assertEquals(round.callers(), t.perCallerGflops().length);
+      }
     }
-    assertEquals("dgemm", report.dgemm().kernel());
 
     assertEquals(2, report.sizes().size());
     for (ScaleReport.SizeResult s : report.sizes()) {
@@ -73,13 +79,22 @@ class ScaleBenchTest {
       assertTrue(s.jacobianSeconds() > 0 && s.jacobianSeconds() <= s.secondsPerIteration(), s.toString());
       assertTrue(s.projectionSeconds() > 0 && Double.isFinite(s.projectionSeconds()), s.toString());
       assertTrue(s.jacobianGflops() > 0 && Double.isFinite(s.jacobianGflops()), s.toString());
-      assertTrue(report.fractionOfDgemm(s) > 0 && Double.isFinite(report.fractionOfDgemm(s)), s.toString());
+      // The pass against the mean of the rounds just before and after it, and against each.
+      double before = report.rounds().get(s.referenceBefore()).timing(ScaleKernels.Kind.DGEMM).aggregateGflops();
+      double after = report.rounds().get(s.referenceAfter()).timing(ScaleKernels.Kind.DGEMM).aggregateGflops();
+      assertEquals(s.referenceBefore() + 1, s.referenceAfter());
+      assertEquals(s.jacobianGflops() / ((before + after) / 2), report.fractionOfDgemm(s), 1e-12);
+      double[] range = report.fractionRange(s, ScaleKernels.Kind.DGEMM);
+      assertEquals(s.jacobianGflops() / Math.max(before, after), range[0], 1e-12);
+      assertEquals(s.jacobianGflops() / Math.min(before, after), range[1], 1e-12);
       assertTrue(Double.isFinite(s.loss()), s.toString());
-      assertTrue(s.dgemmAfter() > 0 && Double.isFinite(s.dgemmAfter()), s.toString());
-      // The JVM's process CPU time advances in clock ticks (10 ms on Linux), and a Jacobian
-      // pass over these few rows is one Spark job of a few ms, so 0 is a correct reading.
-      assertTrue(s.cpuShare() >= 0 && Double.isFinite(s.cpuShare()), s.toString());
+      // CPU clocks advance in ticks (10 ms on Linux) and a pass over these few rows takes a few
+      // ms, so 0 is a correct reading of the task CPU.
+      assertTrue(s.cpu().wall() > 0 && s.cpu().tasks() >= 0, s.cpu().toString());
+      assertEquals(2, s.cpu().executorCores());
     }
+    assertEquals(1, report.sizes().get(0).referenceBefore());
+    assertEquals(3, report.sizes().get(1).referenceAfter());
     assertEquals(2000L, report.sizes().get(0).rows());
     assertEquals(4000L, report.sizes().get(1).rows());
     // The untimed JVM warm-up Jacobian pass runs before the first row count only.
@@ -103,11 +118,14 @@ class ScaleBenchTest {
     assertTrue(text.contains("Jacobian pass flops = "), text);
     assertTrue(text.contains("target >= 50%"), text);
     assertTrue(text.contains("merges, bytes and memory"), text);
+    assertTrue(text.contains("CPU seconds during the Jacobian passes"), text);
+    assertTrue(text.contains("pct_dgemm_range"), text);
     assertTrue(log.stream().anyMatch(l -> l.contains("Jacobian pass")), String.join("\n", log));
 
     String json = BenchJson.toJson(report.toMap());
     assertTrue(json.contains("\"jacobian_gflops\""), json);
-    assertTrue(json.contains("\"reference_rates\""), json);
+    assertTrue(json.contains("\"reference_rounds\""), json);
+    assertTrue(json.contains("\"model_inputs\""), json);
   }
 
   @Test
@@ -140,6 +158,22 @@ class ScaleBenchTest {
     assertTrue(text.contains("1500") && text.contains("3000"), text);
     assertTrue(Files.readString(json).contains("\"jacobian_gflops\""));
 
+    // scale-check of the run against itself: one row per row count, the speed-ups printed.
+    StringWriter check = new StringWriter();
+    CommandLine checkCli = new CommandLine(new Main());
+    checkCli.setOut(new PrintWriter(check));
+    assertEquals(0, checkCli.execute("bench", "scale-check", json.toString(), json.toString()));
+    assertTrue(check.toString().contains("speedup_predicted"), check.toString());
+    assertTrue(check.toString().contains("1 -> 1") || check.toString().contains("2 -> 2"), check.toString());
+    StringWriter checkErr = new StringWriter();
+    CommandLine badCheck = new CommandLine(new Main());
+    badCheck.setErr(new PrintWriter(checkErr));
+    Path notJson = dir.resolve("rows.txt");
+    Files.writeString(notJson, "{\"rows\": 3}");
+    assertEquals(2, badCheck.execute("bench", "scale-check", notJson.toString(), json.toString()));
+    assertTrue(checkErr.toString().contains("rows.txt") && checkErr.toString().contains("sizes"),
+        checkErr.toString());
+
     StringWriter err2 = new StringWriter();
     CommandLine bad = new CommandLine(new Main());
     bad.setErr(new PrintWriter(err2));
@@ -159,7 +193,11 @@ class ScaleBenchTest {
     o.statistics = List.of(StatsKind.QR, StatsKind.GRAM);
     o.hidden = List.of(30, 30);
     o.rows = List.of(4500L);
+    o.kernelReferences = false; // the N = 1082 kernels would take most of the test's time
     ScaleReport report = ScaleBench.run(session(), o);
+    for (ReferenceJob.Round round : report.rounds()) {
+      assertEquals(List.of("dgemm"), round.kernels().stream().map(t -> t.kernel().name()).toList());
+    }
     ScaleReport.SizeResult qr = report.sizes("qr").get(0);
     ScaleReport.SizeResult gram = report.sizes("gram").get(0);
     assertEquals(2, qr.treeLevels(), qr.toString());
