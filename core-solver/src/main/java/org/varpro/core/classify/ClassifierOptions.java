@@ -24,6 +24,16 @@ public final class ClassifierOptions extends LmOptions {
   public final ClassifierStep step;
   /** Initial trust radius of the matrix-free step (∞: no trust region, LM damping only). */
   public final double trustRadius;
+  /**
+   * The matrix-free step's Gauss-Newton products are summed on this fraction of the rows (a
+   * seeded sample, {@link CurvatureSample}; 1 = all rows); the gradient, the objective and C(θ)
+   * always use every row.
+   */
+  public final double curvatureSample;
+  /** The sample has at least this many rows in expectation (all rows when there are fewer). */
+  public final int curvatureMinRows;
+  /** The seed of the sample. */
+  public final int curvatureSeed;
 
   /**
    * The classification options: the driver's that apply (with the classification defaults of
@@ -65,6 +75,16 @@ public final class ClassifierOptions extends LmOptions {
     s.add(OptionSpec.real("trust-radius", "initial trust radius of the matrix-free step (infinity: off)",
         Double.POSITIVE_INFINITY, o -> ((ClassifierOptions) o).trustRadius, (b, v) -> ((Builder) b).trustRadius(v),
         v -> v > 0, "be > 0 (infinity: off)"));
+    s.add(OptionSpec.real("curvature-sample", "matrix-free step: fraction of the rows (a seeded sample) its "
+        + "Gauss-Newton products H v are summed on, the gradient and objective on all rows; 1 = all rows", 0.3,
+        o -> ((ClassifierOptions) o).curvatureSample, (b, v) -> ((Builder) b).curvatureSample(v),
+        v -> v > 0 && v <= 1, "be in (0, 1]"));
+    s.add(OptionSpec.integer("curvature-min-rows", "matrix-free step: the sample has at least this many rows "
+        + "(expected; every row when there are fewer)", 1000, o -> ((ClassifierOptions) o).curvatureMinRows,
+        (b, v) -> ((Builder) b).curvatureMinRows(v), v -> v >= 1, "be >= 1"));
+    s.add(OptionSpec.integer("curvature-seed", "matrix-free step: seed of the row sample", 1,
+        o -> ((ClassifierOptions) o).curvatureSeed, (b, v) -> ((Builder) b).curvatureSeed(v), v -> true,
+        "be an integer"));
     SPECS = List.copyOf(s);
   }
 
@@ -76,6 +96,9 @@ public final class ClassifierOptions extends LmOptions {
     innerMaxIterations = b.innerMaxIterations;
     step = b.step;
     trustRadius = b.trustRadius;
+    curvatureSample = b.curvatureSample;
+    curvatureMinRows = b.curvatureMinRows;
+    curvatureSeed = b.curvatureSeed;
   }
 
   /** A builder at the declared (classification) defaults. */
@@ -114,6 +137,9 @@ public final class ClassifierOptions extends LmOptions {
     private int innerMaxIterations;
     private ClassifierStep step;
     private double trustRadius;
+    private double curvatureSample;
+    private int curvatureMinRows;
+    private int curvatureSeed;
 
     private Builder() {
       super(SPECS);
@@ -152,6 +178,21 @@ public final class ClassifierOptions extends LmOptions {
 
     public Builder trustRadius(double v) {
       trustRadius = v;
+      return this;
+    }
+
+    public Builder curvatureSample(double v) {
+      curvatureSample = v;
+      return this;
+    }
+
+    public Builder curvatureMinRows(int v) {
+      curvatureMinRows = v;
+      return this;
+    }
+
+    public Builder curvatureSeed(int v) {
+      curvatureSeed = v;
       return this;
     }
   }

@@ -36,7 +36,15 @@ public final class ClassifierSolver {
 
   /** Solves from θ₀ with the first inner solve started from {@code c0} (null: zeros). */
   public SolverResult solve(ClassifyEvaluator ev, double[] theta0, double[] c0) {
+    return solve(ev, ev, theta0, c0);
+  }
+
+  /**
+   * Solves with the matrix-free step's products from {@code curvature}: ev itself, or an
+   * evaluator over ev's {@link CurvatureSample} (made by the caller, who holds the rows).
+   */
+  public SolverResult solve(ClassifyEvaluator ev, ClassifyEvaluator curvature, double[] theta0, double[] c0) {
     return new LevenbergMarquardt(options, listener)
-        .run(new CrossEntropyProblem(ev, options, c0), theta0, null, null);
+        .run(new CrossEntropyProblem(ev, curvature, options, c0), theta0, null, null);
   }
 }

@@ -49,7 +49,8 @@ public abstract class LmOptions implements Serializable {
   public static final List<OptionSpec<LmOptions, Builder<?, ?>>> DRIVER = List.of(
       OptionSpec.integer("max-iterations", "iteration cap", 500, o -> o.maxIterations, (b, v) -> b.maxIterations(v),
           v -> v >= 0, "be >= 0"),
-      OptionSpec.real("time-budget", "wall-clock budget in seconds, checked once per iteration (absent: none)",
+      OptionSpec.real("time-budget", "wall-clock budget in seconds (absent: none), checked after each iteration "
+          + "and, where a problem supports it, inside one (matrix-free CG, the inner Newton solve)",
           Double.POSITIVE_INFINITY, o -> o.timeBudgetSeconds, (b, v) -> b.timeBudgetSeconds(v), v -> v > 0,
           "be > 0 seconds"),
       OptionSpec.real("gradient-tolerance", "stop when the gradient norm is at most this (0 = off)", 0,
