@@ -177,15 +177,8 @@ class ReducedProblemTest {
   @Test
   void truncatedCgOnExplicitMatrices() {
     int p = 12;
-    double[] b = ClassifyFixtures.gaussian(9, p * p, 1.0);
-    double[] h = new double[p * p];
-    Lapack.gemm(true, false, p, p, p, 1.0, b, 0, p, b, 0, p, 0.0, h, 0, p);
     double[] g = ClassifyFixtures.gaussian(10, p, 1.0);
-    TruncatedCg.Operator op = v -> {
-      double[] out = new double[p];
-      Lapack.gemm(false, false, p, 1, p, 1.0, h, 0, p, v, 0, p, 0.0, out, 0, p);
-      return out;
-    };
+    TruncatedCg.Operator op = ClassifyFixtures.operator(ClassifyFixtures.spd(9, p), p);
     TruncatedCg.Result r = new TruncatedCg(1e-13, 200).solve(op, 0.5, g, Double.POSITIVE_INFINITY);
     assertEquals(TruncatedCg.Stop.CONVERGED, r.stop());
     double[] res = op.apply(r.step());

@@ -59,13 +59,7 @@ class SoftmaxNewtonTest {
     assertTrue(r.converged(), "not converged: ‖∇‖ = " + r.gradientNorm());
     assertTrue(r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
     double[] ref = independentNewton();
-    double[] c = r.c();
-    double diff = 0;
-    for (int l = 0; l < N; l++) {
-      for (int k = 0; k < K; k++) {
-        diff = Math.max(diff, Math.abs(c[l + k * N] - ref[k + l * K]));
-      }
-    }
+    double diff = maxDifference(r.c(), ref);
     System.out.printf("inner Newton: %d iterations, %d passes, |grad| = %.2e, max |C - C_ref| = %.2e%n",
         r.iterations(), r.passes(), r.gradientNorm(), diff);
     assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
@@ -98,12 +92,7 @@ class SoftmaxNewtonTest {
       return pass(c, level, M);
     }, N, K, LAMBDA, null, stale, Deadline.NONE);
     assertTrue(r.converged() && r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
-    double diff = 0;
-    for (int l = 0; l < N; l++) {
-      for (int k = 0; k < K; k++) {
-        diff = Math.max(diff, Math.abs(r.c()[l + k * N] - ref[k + l * K]));
-      }
-    }
+    double diff = maxDifference(r.c(), ref);
     // ‖C − C*‖ ≤ ‖∇‖/λ_min ≤ 1e-10/λ = 1e-8 (strong convexity from the ridge).
     assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
     int hessians = byLevel[SoftmaxStats.Level.HESSIAN.ordinal()];
@@ -146,12 +135,7 @@ class SoftmaxNewtonTest {
       return new SoftmaxStats(N, K, SoftmaxStats.Level.HESSIAN).add(subA, 0, sub, c).hessian(0);
     }, N, K, LAMBDA, null, null, Deadline.NONE);
     assertTrue(r.converged() && r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
-    double diff = 0;
-    for (int l = 0; l < N; l++) {
-      for (int k = 0; k < K; k++) {
-        diff = Math.max(diff, Math.abs(r.c()[l + k * N] - ref[k + l * K]));
-      }
-    }
+    double diff = maxDifference(r.c(), ref);
     // As above: ‖C − C*‖ ≤ ‖∇‖/λ.
     assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
     assertEquals(0, byLevel[SoftmaxStats.Level.HESSIAN.ordinal()]);
@@ -229,6 +213,17 @@ class SoftmaxNewtonTest {
     assertEquals(s1.accuracy(), s2.accuracy(), 0.0);
     assertArrayEquals(s1.gradient(0, c), s2.gradient(0, c), 0.0);
     assertArrayEquals(s1.hessian(0), s2.hessian(0), 0.0);
+  }
+
+  /** max |C[l, k] − β[k + l·K]|: C (n×K) against the reference's class-fastest parameters. */
+  private static double maxDifference(double[] c, double[] beta) {
+    double diff = 0;
+    for (int l = 0; l < N; l++) {
+      for (int k = 0; k < K; k++) {
+        diff = Math.max(diff, Math.abs(c[l + k * N] - beta[k + l * K]));
+      }
+    }
+    return diff;
   }
 
   // ---- the independent reference: parameters β[k + l·K] = C[l, k], plain loops ----

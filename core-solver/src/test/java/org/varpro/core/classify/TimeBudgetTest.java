@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Deadline;
@@ -23,16 +22,12 @@ class TimeBudgetTest {
   @Test
   void cgAtAPassedDeadlineReturnsTheFirstIterate() {
     int p = 10;
-    double[] b = ClassifyFixtures.gaussian(3, p * p, 1.0);
-    double[] h = new double[p * p];
-    Lapack.gemm(true, false, p, p, p, 1.0, b, 0, p, b, 0, p, 0.0, h, 0, p);
     double[] g = ClassifyFixtures.gaussian(4, p, 1.0);
     int[] products = new int[1];
+    TruncatedCg.Operator matrix = ClassifyFixtures.operator(ClassifyFixtures.spd(3, p), p);
     TruncatedCg.Operator op = v -> {
       products[0]++;
-      double[] out = new double[p];
-      Lapack.gemm(false, false, p, 1, p, 1.0, h, 0, p, v, 0, p, 0.0, out, 0, p);
-      return out;
+      return matrix.apply(v);
     };
     double mu = 0.1;
     TruncatedCg.Result r = new TruncatedCg(1e-12, 100).solve(op, mu, g, Double.POSITIVE_INFINITY,
