@@ -41,16 +41,15 @@ import org.varpro.job.JobConfig;
  * ClassificationMetrics} from the predicted class probabilities).
  *
  * <p><b>Equal time.</b> VarPro runs first with the budget ({@code solver.time-budget}, or
- * {@code --seconds}); it checks the budget after each outer iteration, so its wall time T may
- * pass the budget by part of one iteration: MLlib gets T. MLlib has no time budget, only
- * maxIter (with tol = 0 nothing else stops it but L-BFGS's own convergence). After a warm-up fit
- * of k iterations (JIT, caches), fits of k and 3k iterations give the seconds per iteration s
- * and a fit's fixed cost F. MLlib then fits in rounds, each aimed at A = 0.95 T (the tolerance
- * is 10%: a rate off by 5% either way still lands within it): round 1 from the seeded weights
- * with maxIter = ⌊(A − F)/s⌋; while less than 0.9 T is used and L-BFGS did not stop by itself,
- * another round continues from the weights reached (warm start) with maxIter =
- * ⌊(A − elapsed − F)/s⌋, s measured on the round before (at most {@link #MAX_ROUNDS} rounds).
- * MLlib's time is the sum of its rounds; both wall times and their ratio are printed.
+ * {@code --seconds}); its solver stops at the budget (inside the truncated CG and the inner
+ * Newton solve, not only between outer iterations), and its wall time T, rows cached plus the
+ * solver, is what MLlib gets. MLlib has no time budget, only maxIter (with tol = 0 nothing else
+ * stops it but L-BFGS's own convergence): after a warm-up fit (JIT, caches), untimed fits of
+ * k, 2k and 4k iterations give a fit's fixed cost and its seconds per iteration by least
+ * squares; a first round sized pessimistically to 70% of T, then warm-started top-up rounds
+ * while the time left holds one more, each sized at the rate the round before measured
+ * ({@link MllibRounds}). MLlib's time is the sum of its rounds; both wall times, the rounds and
+ * the ratio are printed.
  *
  * <p>Both read the same rows ({@link ClassifyData}: a table read by Spark, or a built-in set
  * broadcast to the executors rather than shipped inside tasks); MLlib's DataFrame is made from
@@ -63,17 +62,20 @@ public final class ClassifyBench {
   public static final class Options {
     /** The budget in seconds (replaces solver.time-budget), or NaN for the configuration's. */
     public double seconds = Double.NaN;
-    /** MLlib: iterations k of the warm-up and calibration fits (k and 3k). */
+    /** MLlib: iterations k of the warm-up fit and the calibration fits (k, 2k and 4k). */
     public int calibrationIterations = 5;
+    /** MLlib's first round is sized to this share of VarPro's time; top-ups fill the rest. */
+    public double firstRoundShare = 0.7;
     /** MLlib's L-BFGS block size (rows stacked per matrix product). */
     public int mllibBlockSize = 128;
-    /** Largest relative difference of MLlib's fit time to VarPro's before a corrected fit. */
+    /** The largest relative difference of the two fit times the report calls equal. */
     public double tolerance = 0.10;
     public Consumer<String> progress = s -> {};
 
     public void validate() {
       require(Double.isNaN(seconds) || seconds > 0, "--seconds must be > 0");
       require(calibrationIterations > 0, "--calibration-iterations must be > 0");
+      require(firstRoundShare > 0 && firstRoundShare <= 1, "--first-round-share must be in (0, 1]");
       require(mllibBlockSize > 0, "--mllib-block-size must be > 0");
     }
 
@@ -89,7 +91,7 @@ public final class ClassifyBench {
       double testLogLoss, double trainAccuracy, double trainLogLoss, String stop) {}
 
   public record Report(String title, String blas, String threads, double budget, List<MethodResult> results,
-      double timeRatio, List<String> notes) {
+      double timeRatio, int mllibRounds, List<String> notes) {
     public BenchTable table() {
       BenchTable t = new BenchTable(title,
           BenchTable.Column.text("method"), BenchTable.Column.text("model"),
@@ -114,6 +116,7 @@ public final class ClassifyBench {
       m.put("threads", threads);
       m.put("budget_seconds", budget);
       m.put("time_ratio_mllib_to_varpro", timeRatio);
+      m.put("mllib_rounds", mllibRounds);
       m.put("table", table().toMap());
       return m;
     }
@@ -123,7 +126,7 @@ public final class ClassifyBench {
     o.validate();
     ClassifyJob.Settings s = ClassifyJob.check(job);
     if (!Double.isNaN(o.seconds)) {
-      s.solver().timeBudgetSeconds = o.seconds;
+      s = new ClassifyJob.Settings(s.data(), s.model(), s.solver().toBuilder().timeBudgetSeconds(o.seconds).build());
     }
     double budget = s.solver().timeBudgetSeconds;
     o.progress.accept("bench: reading " + s.data().describe());
@@ -143,22 +146,26 @@ public final class ClassifyBench {
     String threads = openBlasThreads();
 
     o.progress.accept("bench: varpro (budget " + BenchTable.compact(budget) + " s)");
-    ClassifyJob.Fitted v = ClassifyJob.fit(s, data, new SolverListener() {
-      @Override
-      public void onIteration(IterationRecord r) {
-        o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
-            + "  cg %d", r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"),
-            (int) r.figure("cg_iterations")));
-      }
-    });
+    PassProfile profile = new PassProfile(spark.sparkContext());
+    ClassifyJob.Fitted v;
+    try {
+      v = fit(s, data, o);
+    } finally {
+      profile.close();
+    }
     results.add(new MethodResult("varpro", v.network().describe(), v.result().iterations(), v.wallSeconds(),
         v.test().accuracy(), v.test().logLoss(), v.train().accuracy(), v.train().logLoss(),
         v.result().stopReason().name().toLowerCase(Locale.ROOT)));
     notes.add(String.format(Locale.ROOT, "varpro: %s, %d hidden parameters, softmax weights eliminated, %s step, "
-        + "the configuration's solver section with time-budget %s s (checked after each outer iteration); "
-        + "%d partitions, %s, OpenBLAS threads %s",
+        + "the configuration's solver section with time-budget %s s (the solver stops there, inside CG and the "
+        + "inner solve); %d partitions, %s, OpenBLAS threads %s",
         v.network().describe(), v.network().numParams(), v.result().step(),
         BenchTable.compact(budget), v.partitions(), Lapack.describe(), threads));
+    notes.add(String.format(Locale.ROOT, "varpro's Spark jobs: %.1f s of its %.1f s (the rest on the driver: the "
+        + "Newton and CG arithmetic, the ordered merges)", profile.jobSeconds(), v.wallSeconds()));
+    for (String line : profile.lines()) {
+      notes.add("  " + line);
+    }
 
     int[] layers = layers(data.inputs(), s.model().hidden(), classes);
     double target = v.wallSeconds();
@@ -180,13 +187,26 @@ public final class ClassifyBench {
         java.util.Arrays.toString(layers), o.mllibBlockSize, s.model().seed(), spark.version(),
         spark.sparkContext().master()));
     notes.addAll(m.log());
-    notes.add(String.format(Locale.ROOT, "equal time: varpro %.1f s, mllib %.1f s, ratio %.3f (%s)", target,
-        m.seconds(), ratio, Math.abs(ratio - 1) <= o.tolerance ? "within " + percent(o.tolerance)
+    notes.add(String.format(Locale.ROOT, "equal time: varpro %.1f s, mllib %.1f s in %d round%s, ratio %.3f (%s)",
+        target, m.seconds(), m.rounds(), m.rounds() == 1 ? "" : "s", ratio, Math.abs(ratio - 1) <= o.tolerance ? "within " + percent(o.tolerance)
             : m.stop().equals("converged") ? "mllib stopped by itself" : "NOT within " + percent(o.tolerance)));
     String title = String.format(Locale.ROOT, "%s (%s): %s, %d training rows, %d test rows, %d classes, budget %s s",
         job.name(), data.description(), java.util.Arrays.toString(layers), data.train().rows, data.test().rows,
         classes, BenchTable.compact(budget));
-    return new Report(title, Lapack.describe(), threads, budget, List.copyOf(results), ratio, List.copyOf(notes));
+    return new Report(title, Lapack.describe(), threads, budget, List.copyOf(results), ratio, m.rounds(),
+        List.copyOf(notes));
+  }
+
+  /** VarPro's fit as {@code train} runs it, its iterations as progress lines. */
+  private static ClassifyJob.Fitted fit(ClassifyJob.Settings s, ClassifyData data, Options o) {
+    return ClassifyJob.fit(s, data, new SolverListener() {
+      @Override
+      public void onIteration(IterationRecord r) {
+        o.progress.accept(String.format(Locale.ROOT, "bench: varpro %3d %7.1f s  objective %.5e  train accuracy %.4f"
+            + "  inner %d  cg %d", r.iteration(), r.seconds(), r.loss(), r.figure("train_accuracy"),
+            (int) r.figure("inner_iterations"), (int) r.figure("cg_iterations")));
+      }
+    });
   }
 
   private static String percent(double share) {
@@ -202,41 +222,44 @@ public final class ClassifyBench {
     return l;
   }
 
-  /** MLlib's fit that counts, with how its maxIter was found. */
-  record Mllib(MultilayerPerceptronClassificationModel model, int iterations, double seconds, String stop,
+  /** MLlib's fit that counts: its iterations and seconds over all rounds, and how each round was sized. */
+  record Mllib(MultilayerPerceptronClassificationModel model, int iterations, int rounds, double seconds, String stop,
       List<String> log) {}
 
-  /** MLlib fitted for (about) {@code target} seconds: the rule in the class comment. */
+  /** MLlib fitted for (about) {@code target} seconds: calibration, a first round and top-ups ({@link MllibRounds}). */
   static Mllib mllibForTime(Dataset<Row> frame, int[] layers, long seed, double target, Options o) {
     int k = o.calibrationIterations;
     List<String> log = new ArrayList<>();
     o.progress.accept("bench: mllib warm-up fit (" + k + " iterations)");
     Timed<MultilayerPerceptronClassificationModel> warm = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame));
-    o.progress.accept("bench: mllib calibration fits (" + k + " and " + 3 * k + " iterations)");
-    double shortFit = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame)).seconds();
-    double longFit = Timed.run(() -> mllib(layers, seed, 3 * k, null, o).fit(frame)).seconds();
-    // Two fits separate the cost per iteration from the fixed cost of a fit (jobs, stacking the
-    // rows). When noise hides the difference, all of the long fit counts as iterations.
-    double perIteration = longFit > shortFit ? (longFit - shortFit) / (2 * k) : longFit / (3 * k);
-    double fixed = Math.max(0, shortFit - k * perIteration);
-    log.add(String.format(Locale.ROOT, "mllib calibration: warm-up %d iterations %.1f s; fits of %d and %d "
-        + "iterations %.1f s and %.1f s: %.3f s/iteration + %.1f s fixed", k, warm.seconds(), k, 3 * k, shortFit,
-        longFit, perIteration, fixed));
+    int[] sizes = {k, 2 * k, 4 * k};
+    double[] seconds = new double[sizes.length];
+    o.progress.accept("bench: mllib calibration fits (" + k + ", " + 2 * k + " and " + 4 * k + " iterations)");
+    MllibRounds.Fits fits = new MllibRounds.Fits();
+    for (int i = 0; i < sizes.length; i++) {
+      int n = sizes[i];
+      seconds[i] = Timed.run(() -> mllib(layers, seed, n, null, o).fit(frame)).seconds();
+      fits.add(n, seconds[i]);
+    }
+    MllibRounds.Rate rate = fits.rate();
+    log.add(String.format(Locale.ROOT, "mllib calibration: warm-up %d iterations %.1f s; fits of %d, %d and %d "
+        + "iterations %.1f, %.1f and %.1f s: least squares %.3f s/iteration + %.1f s fixed", k, warm.seconds(),
+        sizes[0], sizes[1], sizes[2], seconds[0], seconds[1], seconds[2], rate.perIteration(), rate.fixed()));
     MultilayerPerceptronClassificationModel model = null;
     double elapsed = 0;
     int iterations = 0;
+    int rounds = 0;
     String stop = "max_iter";
-    // Each round aims at the middle of the upper half of the window [(1 - tol) T, (1 + tol) T]:
-    // a rate off by up to tol/2 either way still lands in it.
-    double aim = (1 - o.tolerance / 2) * target;
-    for (int round = 1; round <= MAX_ROUNDS && elapsed < (1 - o.tolerance) * target; round++) {
-      double remaining = aim - elapsed;
-      int maxIter = (int) Math.min(Integer.MAX_VALUE, Math.floor((remaining - fixed) / perIteration));
+    while (rounds < MAX_ROUNDS) {
+      int maxIter = rounds == 0 ? MllibRounds.firstRound(rate, target, o.firstRoundShare)
+          : MllibRounds.topUp(rate, target, elapsed);
       if (maxIter < 1) {
         break;
       }
-      o.progress.accept(String.format(Locale.ROOT, "bench: mllib round %d: maxIter %d for %.1f s more",
-          round, maxIter, remaining));
+      rounds++;
+      int round = rounds;
+      o.progress.accept(String.format(Locale.ROOT, "bench: mllib round %d: maxIter %d for %.1f s more", round,
+          maxIter, rate.fixed() + maxIter * rate.perIteration()));
       Vector from = model == null ? null : model.weights();
       Timed<MultilayerPerceptronClassificationModel> t = Timed.run(() -> mllib(layers, seed, maxIter, from, o)
           .fit(frame));
@@ -245,26 +268,30 @@ public final class ClassifyBench {
       elapsed += t.seconds();
       iterations += done;
       boolean stoppedItself = done < maxIter;
-      log.add(String.format(Locale.ROOT, "mllib round %d%s: maxIter = floor((%.1f - %.1f) / %.4f) = %d; %d iterations "
-          + "in %.1f s, %.1f s in all (%+.1f%% of varpro's time)%s", round, from == null ? "" : " (warm start)",
-          remaining, fixed, perIteration, maxIter, done, t.seconds(), elapsed, 100 * (elapsed / target - 1),
+      log.add(String.format(Locale.ROOT, "mllib round %d%s: maxIter %d (%s at %.1f s + %.4f s/iteration); "
+          + "%d iterations in %.1f s, %.1f s in all (%+.1f%% of varpro's time)%s", round,
+          from == null ? "" : " (warm start)", maxIter,
+          round == 1 ? percent(o.firstRoundShare) + " of varpro's time" : "the time left, F and s refitted with the rounds", rate.fixed(),
+          rate.perIteration(), done, t.seconds(), elapsed, 100 * (elapsed / target - 1),
           stoppedItself ? ", stopped by itself" : ""));
       if (stoppedItself) {
         stop = "converged";
         break;
       }
-      // This fit's own rate, measured over many iterations, replaces the calibration's.
-      perIteration = Math.max(t.seconds() - fixed, 0.5 * t.seconds()) / done;
+      // The round's own timing, over many iterations, joins the fit of F and s.
+      fits.add(done, t.seconds());
+      rate = fits.rate();
     }
     if (model == null) {
       throw new IllegalStateException(String.format(Locale.ROOT, "varpro's %.1f s leave MLlib no iteration "
-          + "(%.3f s/iteration + %.1f s fixed); give a larger budget (--seconds)", target, perIteration, fixed));
+          + "(%.3f s/iteration + %.1f s fixed); give a larger budget (--seconds)", target, rate.perIteration(),
+          rate.fixed()));
     }
-    return new Mllib(model, iterations, elapsed, stop, log);
+    return new Mllib(model, iterations, rounds, elapsed, stop, log);
   }
 
-  /** Fits of a run at most: the first sized by the calibration, the next ones by the fit before. */
-  static final int MAX_ROUNDS = 4;
+  /** Fits of a run at most: the first round and the top-ups. */
+  static final int MAX_ROUNDS = 5;
 
   /** The classifier; {@code from} = the weights to start from (a later round), or null for seeded ones. */
   private static MultilayerPerceptronClassifier mllib(int[] layers, long seed, int maxIter, Vector from, Options o) {

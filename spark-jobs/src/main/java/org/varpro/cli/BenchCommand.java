@@ -522,8 +522,14 @@ public final class BenchCommand implements Callable<Integer> {
     String master;
 
     @Option(names = "--calibration-iterations", defaultValue = "5",
-        description = "MLlib iterations k of the warm-up and calibration fits (k and 3k) (default: ${DEFAULT-VALUE}).")
+        description = "MLlib iterations k of the warm-up fit and the calibration fits (k, 2k and 4k) "
+            + "(default: ${DEFAULT-VALUE}).")
     int calibrationIterations;
+
+    @Option(names = "--first-round-share", defaultValue = "0.7",
+        description = "MLlib's first round is sized to this share of VarPro's time, top-up rounds fill the rest "
+            + "(default: ${DEFAULT-VALUE}).")
+    double firstRoundShare;
 
     @Option(names = "--mllib-block-size", defaultValue = "128",
         description = "MLlib's blockSize (rows stacked per product) (default: ${DEFAULT-VALUE}).")
@@ -547,6 +553,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.seconds = seconds;
       }
       o.calibrationIterations = calibrationIterations;
+      o.firstRoundShare = firstRoundShare;
       o.mllibBlockSize = mllibBlockSize;
       o.progress = line -> {
         err.println(line);

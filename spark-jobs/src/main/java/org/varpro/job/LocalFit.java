@@ -1,6 +1,7 @@
 package org.varpro.job;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.ClassifierModel;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.ClassifyEvaluator;
+import org.varpro.core.classify.CurvatureSample;
 import org.varpro.core.classify.GaussNewtonStats;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.classify.LocalClassifyEvaluator;
@@ -208,9 +210,20 @@ public final class LocalFit {
   private static Outcome fitClassify(JobConfig job, ClassifyRows rows, Runnable checkpoint) {
     ClassifyJob.Settings s = ClassifyJob.check(job);
     JvpPerceptron net = s.model().classifierNetwork(rows.inputs());
-    ClassifyEvaluator evaluator = checked(LocalClassifyEvaluator.partitioned(net, rows.classes(), rows.training()),
-        checkpoint);
-    SolverResult r = new ClassifierSolver(s.solver()).solve(evaluator, net.initialParams(s.model().seed()));
+    LocalClassifyEvaluator all = LocalClassifyEvaluator.partitioned(net, rows.classes(), rows.training());
+    ClassifyEvaluator evaluator = checked(all, checkpoint);
+    // The matrix-free step's sample, partition by partition as SparkFits draws it.
+    double fraction = CurvatureSample.fraction(s.solver(), net.numParams(), all.rows());
+    ClassifyEvaluator curvature = evaluator;
+    if (fraction < 1) {
+      RowBlock[][] sample = CurvatureSample.partitions(rows.training(), fraction, s.solver().curvatureSeed);
+      if (Arrays.stream(sample).allMatch(p -> p.length == 0)) {
+        throw new IllegalArgumentException(CurvatureSample.emptyMessage(fraction, all.rows()));
+      }
+      curvature = checked(LocalClassifyEvaluator.partitioned(net, rows.classes(), sample), checkpoint);
+    }
+    SolverResult r = new ClassifierSolver(s.solver()).solve(evaluator, curvature, net.initialParams(s.model().seed()),
+        null);
     checkpoint.run();
     ClassifierModel model = ClassifierModel.of(net, r, rows.classes());
     ClassificationMetrics test = model.evaluate(rows.testRows());

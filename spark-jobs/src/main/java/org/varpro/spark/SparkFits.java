@@ -1,8 +1,12 @@
 package org.varpro.spark;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierSolver;
+import org.varpro.core.classify.CurvatureSample;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.solver.Evaluator;
@@ -34,12 +38,32 @@ public final class SparkFits {
   /**
    * GNvpro classification (DESIGN §2.6) over the blocks (class-index targets, weights summing to
    * 1 for the mean cross-entropy) on a {@link SparkClassifyEvaluator}, from the network's seeded
-   * initial parameters.
+   * initial parameters. The matrix-free step's products run on a second cached evaluator over
+   * the seeded {@link CurvatureSample} of the blocks (each partition sampled where it lives),
+   * unless the sample is every row.
    */
   public static SolverResult classification(JavaRDD<RowBlock> blocks, JvpPerceptron network, int classes,
       long seed, ClassifierOptions options, SolverListener listener) {
     try (SparkClassifyEvaluator ev = SparkClassifyEvaluator.create(blocks, network, classes)) {
-      return new ClassifierSolver(options, listener).solve(ev, network.initialParams(seed));
+      ClassifierSolver solver = new ClassifierSolver(options, listener);
+      double fraction = CurvatureSample.fraction(options, network.numParams(), ev.rows());
+      if (fraction >= 1) {
+        return solver.solve(ev, network.initialParams(seed));
+      }
+      long sampleSeed = options.curvatureSeed;
+      JavaRDD<RowBlock> sample = blocks.mapPartitions(it -> {
+        List<RowBlock> part = new ArrayList<>();
+        it.forEachRemaining(part::add);
+        return Arrays.asList(CurvatureSample.partition(part, fraction, sampleSeed)).iterator();
+      }, true);
+      try (SparkClassifyEvaluator curvature = SparkClassifyEvaluator.create(sample, network, classes)) {
+        return solver.solve(ev, curvature, network.initialParams(seed), null);
+      } catch (IllegalArgumentException e) {
+        if ("no rows to fit".equals(e.getMessage())) {
+          throw new IllegalArgumentException(CurvatureSample.emptyMessage(fraction, ev.rows()), e);
+        }
+        throw e;
+      }
     }
   }
 }

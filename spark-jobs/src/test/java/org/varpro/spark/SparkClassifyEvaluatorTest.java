@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.ClassifierStep;
+import org.varpro.core.classify.CurvatureSample;
 import org.varpro.core.classify.Datasets;
 import org.varpro.core.classify.JvpPerceptron;
 import org.varpro.core.classify.LabeledData;
@@ -33,18 +35,13 @@ class SparkClassifyEvaluatorTest {
   }
 
   private static ClassifierOptions options(ClassifierStep step) {
-    ClassifierOptions o = new ClassifierOptions();
-    o.step = step;
-    o.statistics = StatsKind.QR;
-    o.maxIterations = 10;
-    o.relativeTolerance = 0;
-    o.lambda = 1e-3;
+    ClassifierOptions.Builder o = ClassifierOptions.builder().step(step).statistics(StatsKind.QR).maxIterations(10)
+        .relativeTolerance(0).lambda(1e-3);
     if (step == ClassifierStep.MATRIX_FREE) {
       // See tenOuterIterationsMatchTheSingleProcessRun: short, well-conditioned CG runs.
-      o.tau = 1.0;
-      o.cgMaxIterations = 8;
+      o.tau(1.0).cgMaxIterations(8);
     }
-    return o;
+    return o.build();
   }
 
   private static double relative(double a, double b) {
@@ -101,6 +98,42 @@ class SparkClassifyEvaluatorTest {
   }
 
   /**
+   * The matrix-free step with its curvature on a seeded half sample ({@link SparkFits}: each
+   * partition sampled on the executors) against the single-process run with the sample of the
+   * same rows in one partition: the same rows are sampled, so only summation order differs.
+   */
+  @Test
+  void subsampledCurvatureMatchesTheSingleProcessRun() {
+    ClassifierOptions o = options(ClassifierStep.MATRIX_FREE).toBuilder().curvatureSample(0.5).curvatureMinRows(1)
+        .build();
+    LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, 10, rows, 64);
+    RowBlock[] sample = CurvatureSample.partition(List.of(rows.split(64)), 0.5, o.curvatureSeed);
+    int sampled = 0;
+    for (RowBlock b : sample) {
+      sampled += b.rows;
+    }
+    assertTrue(sampled > 100 && sampled < 200, "sampled rows " + sampled);
+    SolverResult local = new ClassifierSolver(o).solve(ev, new LocalClassifyEvaluator(net, 10, sample),
+        net.initialParams(3), null);
+    JavaRDD<RowBlock> blocks = TestSpark.context().parallelize(Arrays.asList(rows.split(64)), 3);
+    SolverResult spark = SparkFits.classification(blocks, net, 10, 3, o, null);
+    assertEquals(10, spark.iterations());
+    double history = 0;
+    for (int i = 0; i < local.history().size(); i++) {
+      history = Math.max(history, relative(local.history().get(i).loss(), spark.history().get(i).loss()));
+    }
+    double theta = maxRelative(local.theta(), spark.theta());
+    System.out.printf("classification parity, subsampled curvature (%d of 300 rows), 10 outer iterations: "
+        + "loss %.2e, theta %.2e%n", sampled, history, theta);
+    // The same bound as the full-curvature run above, for the same reasons.
+    assertTrue(history <= 1e-10, "loss histories differ by " + history);
+    assertTrue(theta <= 1e-10, "theta differs by " + theta);
+    // The sample changed the steps: the run is not the full-curvature one.
+    SolverResult full = new ClassifierSolver(o).solve(ev, net.initialParams(3));
+    assertTrue(maxRelative(full.theta(), local.theta()) > 1e-6);
+  }
+
+  /**
    * What a classification sweep task runs: the partitions of a Spark run, folded and merged in
    * one thread ({@link LocalClassifyEvaluator#partitioned}), reproduce that run bit for bit, dense
    * and matrix-free.
@@ -114,8 +147,7 @@ class SparkClassifyEvaluatorTest {
       partitions[j] = glom.get(j).toArray(new RowBlock[0]);
     }
     for (ClassifierStep step : new ClassifierStep[] {ClassifierStep.DENSE, ClassifierStep.MATRIX_FREE}) {
-      ClassifierOptions o = options(step);
-      o.maxIterations = 3;
+      ClassifierOptions o = options(step).toBuilder().maxIterations(3).build();
       double[] theta0 = net.initialParams(3);
       SolverResult local = new ClassifierSolver(o).solve(LocalClassifyEvaluator.partitioned(net, 10, partitions), theta0);
       SolverResult spark;

@@ -48,7 +48,9 @@ class ClassifySweepTest {
   /** conf/digits-sweep.conf on a sub-sample, with its own grid. */
   Path config() throws IOException {
     return TestSpark.digitsConfig(tmp, "conf/digits-sweep.conf", 400,
-        "solver { max-iterations = 4, cg-max-iterations = 10 }\nsweep {\n" + SECTION + "\n}\n");
+        // The matrix-free configurations take their curvature from a half sample of the rows.
+        "solver { max-iterations = 4, cg-max-iterations = 10, curvature-sample = 0.5, curvature-min-rows = 1 }\n"
+            + "sweep {\n" + SECTION + "\n}\n");
   }
 
   /** The log of a sweep; when {@code killAt} rows are done it cancels the sweep's Spark job. */

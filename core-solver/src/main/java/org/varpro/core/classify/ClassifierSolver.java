@@ -1,5 +1,6 @@
 package org.varpro.core.classify;
 
+import java.util.Objects;
 import org.varpro.core.solver.LevenbergMarquardt;
 import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverResult;
@@ -15,8 +16,8 @@ public final class ClassifierSolver {
   private final SolverListener listener;
 
   public ClassifierSolver(ClassifierOptions options, SolverListener listener) {
-    options.validate();
-    this.options = options.copy();
+    // Immutable and checked when built: the solver keeps the caller's object.
+    this.options = Objects.requireNonNull(options, "options");
     this.listener = listener == null ? SolverListener.NONE : listener;
   }
 
@@ -35,7 +36,15 @@ public final class ClassifierSolver {
 
   /** Solves from θ₀ with the first inner solve started from {@code c0} (null: zeros). */
   public SolverResult solve(ClassifyEvaluator ev, double[] theta0, double[] c0) {
+    return solve(ev, ev, theta0, c0);
+  }
+
+  /**
+   * Solves with the matrix-free step's products from {@code curvature}: ev itself, or an
+   * evaluator over ev's {@link CurvatureSample} (made by the caller, who holds the rows).
+   */
+  public SolverResult solve(ClassifyEvaluator ev, ClassifyEvaluator curvature, double[] theta0, double[] c0) {
     return new LevenbergMarquardt(options, listener)
-        .run(new CrossEntropyProblem(ev, options, c0), theta0, null, null);
+        .run(new CrossEntropyProblem(ev, curvature, options, c0), theta0, null, null);
   }
 }

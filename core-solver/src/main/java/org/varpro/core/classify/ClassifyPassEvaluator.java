@@ -18,7 +18,8 @@ import org.varpro.core.stats.StatsKind;
  * <p>When the runner folds in this process ({@link PassRunner#inProcess}), the features A(θ) of
  * every block are kept for the last θ of the softmax passes, since the inner Newton solve makes
  * several passes at the same θ and only C changes: the same numbers a pass would recompute, so
- * the cache changes no bit. Not thread-safe: one solver drives one evaluator.
+ * the cache changes no bit. When it folds elsewhere (Spark executors), the executors keep them
+ * ({@link FeatureCache}), likewise bit for bit. Not thread-safe: one solver drives one evaluator.
  */
 public class ClassifyPassEvaluator extends RunnerAdapter implements ClassifyEvaluator {
   private final int classes;
@@ -60,12 +61,12 @@ public class ClassifyPassEvaluator extends RunnerAdapter implements ClassifyEval
         ClassifyPasses.product(theta, c, v, featureMap().numParams(), classes));
   }
 
-  /** θ's features: cached per block in this process, computed in the pass otherwise. */
+  /** θ's features: cached per block in this process, or on the executors ({@link FeatureCache}). */
   private ClassifyPasses.Features features(double[] theta) {
     if (!runner().inProcess()) {
       cachedTheta = null;
       cachedFeatures = null;
-      return ClassifyPasses.computed(theta);
+      return ClassifyPasses.executorCached(theta);
     }
     if (cachedTheta == null || !Arrays.equals(cachedTheta, theta)) {
       cachedTheta = theta.clone();

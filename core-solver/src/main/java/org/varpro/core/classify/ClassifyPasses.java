@@ -29,6 +29,15 @@ public final class ClassifyPasses {
     };
   }
 
+  /**
+   * Features kept where the pass folds, per block for the last θ ({@link FeatureCache}): the
+   * inner Newton passes at one θ on Spark executors compute A(θ) once per block.
+   */
+  public static Features executorCached(double[] theta) {
+    double[] th = theta.clone();
+    return (map, block) -> FeatureCache.features(map, th, block);
+  }
+
   /** The labels of every block: class indices in 0..K−1 (or K target columns). */
   public static BlockCheck labels(int classes) {
     if (classes < 2) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
+import org.varpro.core.solver.Deadline;
 import org.varpro.core.solver.InnerSolution;
 import org.varpro.core.solver.ReducedProblem;
 import org.varpro.core.solver.StepSystem;
@@ -21,9 +22,18 @@ import org.varpro.core.stats.Triangular;
  * theorem); (H + μI)δ = −g is solved densely (H formed in one pass) or, above
  * {@link ClassifierOptions#matrixFreeThreshold} parameters, by truncated CG with an optional
  * trust region whose products H v are each one pass over the rows.
+ *
+ * <p>The matrix-free step may take its products from a second evaluator over a seeded row
+ * sample ({@link CurvatureSample}, weights divided by the sampling fraction): the subsampled
+ * Gauss-Newton matrix of Byrd, Chin, Neveitt and Nocedal (2011), an unbiased estimate of H at a
+ * fraction of the cost per CG product, while g, the objective and C(θ) stay exact on all rows,
+ * so every accepted step lowers the true objective. The inner Newton solve then sums its
+ * Hessians on the same sample (its gradient and stopping test stay on all rows).
  */
 public final class CrossEntropyProblem implements ReducedProblem {
   private final ClassifyEvaluator ev;
+  /** The evaluator of the matrix-free step's products H v (ev itself, or over a row sample). */
+  private final ClassifyEvaluator curvature;
   private final ClassifierOptions options;
   private final ClassifierStep method;
   private final SoftmaxNewton newton;
@@ -33,13 +43,30 @@ public final class CrossEntropyProblem implements ReducedProblem {
   private int innerIterations;
   /** Output weights the first inner solve starts from (null: zeros), used once. */
   private double[] initialC;
+  /** Where the run's budget ends: CG and the inner Newton solve stop there. */
+  private Deadline deadline = Deadline.NONE;
 
   /** θ with the inner Newton solution there. */
   record Point(double[] theta, SoftmaxNewton.Result softmax, InnerSolution inner) implements Iterate {}
 
   /** @param c0 output weights the first inner solve starts from (null: zeros) */
   public CrossEntropyProblem(ClassifyEvaluator ev, ClassifierOptions options, double[] c0) {
+    this(ev, ev, options, c0);
+  }
+
+  /**
+   * @param curvature the evaluator of the matrix-free step's Gauss-Newton products: {@code ev},
+   *     or one over a row sample of ev's rows with weights scaled to estimate ev's sums
+   * @param c0 output weights the first inner solve starts from (null: zeros)
+   */
+  public CrossEntropyProblem(ClassifyEvaluator ev, ClassifyEvaluator curvature, ClassifierOptions options,
+      double[] c0) {
+    if (curvature.classes() != ev.classes() || curvature.featureMap().numParams() != ev.featureMap().numParams()
+        || curvature.featureMap().numFeatures() != ev.featureMap().numFeatures()) {
+      throw new IllegalArgumentException("the curvature evaluator must have the same feature map and classes");
+    }
     this.ev = ev;
+    this.curvature = curvature;
     this.initialC = c0;
     this.options = options;
     this.method = options.step.resolve(ev.featureMap().numParams(), options.matrixFreeThreshold);
@@ -60,12 +87,24 @@ public final class CrossEntropyProblem implements ReducedProblem {
 
   /** C(θ) and the inner objective, warm-started from {@code c0} (null: zeros). */
   public SoftmaxNewton.Result inner(double[] theta, double lambda, double[] c0) {
-    return newton.solve((c, level) -> ev.softmax(theta, c, level), ev.featureMap().numFeatures(),
-        ev.classes(), lambda, c0);
+    return inner(theta, lambda, c0, null);
   }
 
-  private Iterate solveAt(double[] theta, double lambda, double[] c0) {
-    SoftmaxNewton.Result r = inner(theta, lambda, c0);
+  /**
+   * The same, the inner Newton starting with the Hessian {@code h0} of a point nearby (null:
+   * summed at c0), its Hessians summed on the curvature sample when there is one.
+   */
+  private SoftmaxNewton.Result inner(double[] theta, double lambda, double[] c0, double[] h0) {
+    SoftmaxNewton.Curvature sampled = curvature == ev ? null
+        : c -> curvature.softmax(theta, c, SoftmaxStats.Level.HESSIAN).hessian(0);
+    return newton.solve((c, level) -> ev.softmax(theta, c, level), sampled, ev.featureMap().numFeatures(),
+        ev.classes(), lambda, c0, h0, deadline);
+  }
+
+  /** The inner solve at θ from the C (and the inner Hessian) of a point nearby, or from c0 alone. */
+  private Iterate solveAt(double[] theta, double lambda, Point near, double[] c0) {
+    SoftmaxNewton.Result r = near == null ? inner(theta, lambda, c0)
+        : inner(theta, lambda, near.inner().c(), near.softmax().curvature());
     innerIterations += r.iterations();
     // The reduced objective f(θ) with the optional ridge on θ.
     double objective = options.thetaRidge > 0
@@ -77,14 +116,19 @@ public final class CrossEntropyProblem implements ReducedProblem {
 
   @Override
   public Iterate evaluate(double[] theta, double lambda, Iterate from) {
-    double[] c0 = from != null ? from.inner().c() : initialC;
+    double[] c0 = initialC;
     initialC = null;
-    return solveAt(theta, lambda, c0);
+    return solveAt(theta, lambda, (Point) from, c0);
   }
 
   @Override
   public Iterate atLambda(Iterate at, double lambda) {
-    return solveAt(at.theta(), lambda, at.inner().c());
+    return solveAt(at.theta(), lambda, (Point) at, null);
+  }
+
+  @Override
+  public void stopAt(Deadline deadline) {
+    this.deadline = deadline;
   }
 
   @Override
@@ -252,7 +296,7 @@ public final class CrossEntropyProblem implements ReducedProblem {
     }
   }
 
-  /** Truncated CG on H + μI, each product one pass over the rows. */
+  /** Truncated CG on H + μI, each product one pass over the curvature evaluator's rows. */
   final class MatrixFreeStep extends Step {
     MatrixFreeStep(Point at) {
       super(at, ev.gradient(at.theta(), at.inner().c()).vector());
@@ -260,7 +304,7 @@ public final class CrossEntropyProblem implements ReducedProblem {
 
     private double[] product(double[] v) {
       products++;
-      return ev.product(at.theta(), at.inner().c(), v).vector();
+      return curvature.product(at.theta(), at.inner().c(), v).vector();
     }
 
     /** ‖H g‖/‖g‖ for the cross-entropy part's gradient (one product). */
@@ -277,7 +321,7 @@ public final class CrossEntropyProblem implements ReducedProblem {
     @Override
     Solved solve(double mu, double radius) {
       TruncatedCg.Result r = new TruncatedCg(options.cgTolerance, options.cgMaxIterations)
-          .solve(v -> ev.product(at.theta(), at.inner().c(), v).vector(), mu, g, radius);
+          .solve(v -> curvature.product(at.theta(), at.inner().c(), v).vector(), mu, g, radius, deadline);
       products += r.iterations();
       return new Solved(r.step(), r.predictedReduction(g), r.stop() == TruncatedCg.Stop.TRUST_REGION
           || r.stop() == TruncatedCg.Stop.NEGATIVE_CURVATURE);

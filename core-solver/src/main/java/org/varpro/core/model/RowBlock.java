@@ -79,6 +79,24 @@ public final class RowBlock implements Serializable {
         coef == null ? null : sliceCols(coef, channels.count(), from, r));
   }
 
+  /** The rows {@code index[0]}, {@code index[1]}, … (in that order) as a new block. */
+  public RowBlock select(int[] index) {
+    int r = index.length;
+    return new RowBlock(r, inputDim, outputs, gatherCols(x, inputDim, index), gatherCols(y, outputs, index),
+        gatherCols(weight, 1, index), channels, coef == null ? null : gatherCols(coef, channels.count(), index));
+  }
+
+  private double[] gatherCols(double[] a, int cols, int[] index) {
+    int r = index.length;
+    double[] out = new double[r * cols];
+    for (int c = 0; c < cols; c++) {
+      for (int i = 0; i < r; i++) {
+        out[i + c * r] = a[index[i] + c * rows];
+      }
+    }
+    return out;
+  }
+
   private double[] sliceCols(double[] a, int cols, int from, int r) {
     double[] out = new double[r * cols];
     for (int c = 0; c < cols; c++) {

@@ -50,6 +50,8 @@ public final class LevenbergMarquardt {
     if (round > 0) {
       problem = problem.redraw(round);
     }
+    Deadline deadline = Deadline.after(start, options.timeBudgetSeconds);
+    problem.stopAt(deadline);
     ReducedProblem.Iterate at = problem.evaluate(theta0.clone(), lambda, null);
     HistoryLog history = new HistoryLog(from == null ? List.of() : from.history());
     double[] previousTheta = from == null ? null : from.previousTheta();
@@ -110,7 +112,7 @@ public final class LevenbergMarquardt {
         boolean canGrow = damping.rejected();
         mu = damping.mu();
         system.rejected(step);
-        if (rejections >= options.maxRejections || !canGrow || step.norm() == 0) {
+        if (rejections >= options.maxRejections || !canGrow || step.norm() == 0 || deadline.passed()) {
           break;
         }
       }
@@ -119,7 +121,8 @@ public final class LevenbergMarquardt {
       if (!accepted) {
         history.add(rec);
         listener.onIteration(rec);
-        reason = StopReason.STALLED;
+        // Out of time, the last accepted iterate is the result; otherwise no damping helped.
+        reason = deadline.passed() ? StopReason.TIME_BUDGET : StopReason.STALLED;
         break;
       }
       double previousLoss = at.inner().loss();
@@ -160,6 +163,7 @@ public final class LevenbergMarquardt {
         // carry over, and the subspace angle is not compared across different rows.
         round = iteration / options.resampleEvery;
         problem = problem.redraw(round);
+        problem.stopAt(deadline);
         at = problem.evaluate(at.theta(), lambda, null);
         previousTheta = null;
         slowSteps = 0;

@@ -74,6 +74,13 @@ public interface ReducedProblem {
     throw new UnsupportedOperationException("these rows are fixed data and cannot be redrawn");
   }
 
+  /**
+   * The end of the run's time budget ({@link Deadline#NONE}: none), handed over by the driver
+   * before the first evaluation: long loops inside an evaluation or a step (truncated CG, an
+   * iterative inner solve) may stop there with what they have. Default: ignored.
+   */
+  default void stopAt(Deadline deadline) {}
+
   /** The step method in use, for the result ("factor", "matrix-free", "dense", ...). */
   String stepName();
 }

@@ -12,7 +12,9 @@ package org.varpro.core.solver;
  *
  * <p>Started from δ = 0, it stops at the first of: relative residual ‖(H + μI)δ + g‖ ≤ tol·‖g‖;
  * a direction of non-positive curvature (then it goes to the boundary, or stops where it is when
- * Δ = ∞); the boundary crossed; the iteration cap. Every iterate lowers the model, so a
+ * Δ = ∞); the boundary crossed; the iteration cap; the run's {@link Deadline} (checked before
+ * every product after the first, so the step is at least the first CG iterate, a multiple of
+ * −g). Every iterate lowers the model, so a
  * truncated step is still a descent step. Alongside δ it tracks Hδ (unshifted), so the caller
  * gets the model decrease without an extra product.
  */
@@ -23,7 +25,7 @@ public final class TruncatedCg {
     double[] apply(double[] v);
   }
 
-  public enum Stop { CONVERGED, NEGATIVE_CURVATURE, TRUST_REGION, MAX_ITERATIONS, ZERO_GRADIENT }
+  public enum Stop { CONVERGED, NEGATIVE_CURVATURE, TRUST_REGION, MAX_ITERATIONS, ZERO_GRADIENT, DEADLINE }
 
   /**
    * @param step δ
@@ -59,6 +61,11 @@ public final class TruncatedCg {
   }
 
   public Result solve(Operator h, double shift, double[] g, double radius) {
+    return solve(h, shift, g, radius, Deadline.NONE);
+  }
+
+  /** As {@link #solve(Operator, double, double[], double)}, stopping at the deadline. */
+  public Result solve(Operator h, double shift, double[] g, double radius, Deadline deadline) {
     int p = g.length;
     double[] x = new double[p];
     double[] hx = new double[p];
@@ -77,6 +84,9 @@ public final class TruncatedCg {
     while (true) {
       if (it >= maxIterations) {
         return new Result(x, hx, it, Stop.MAX_ITERATIONS, Math.sqrt(rr));
+      }
+      if (it > 0 && deadline.passed()) {
+        return new Result(x, hx, it, Stop.DEADLINE, Math.sqrt(rr));
       }
       double[] hd = h.apply(d);
       it++;

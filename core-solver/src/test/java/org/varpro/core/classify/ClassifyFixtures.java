@@ -54,6 +54,23 @@ final class ClassifyFixtures {
     return v;
   }
 
+  /** The product v ↦ Hv with an explicit p×p matrix H (column-major), for CG tests. */
+  static org.varpro.core.solver.TruncatedCg.Operator operator(double[] h, int p) {
+    return v -> {
+      double[] out = new double[p];
+      org.varpro.core.linalg.Lapack.gemm(false, false, p, 1, p, 1.0, h, 0, p, v, 0, p, 0.0, out, 0, p);
+      return out;
+    };
+  }
+
+  /** BᵀB for a seeded Gaussian B (p×p): symmetric positive definite (almost surely). */
+  static double[] spd(long seed, int p) {
+    double[] b = gaussian(seed, p * p, 1.0);
+    double[] h = new double[p * p];
+    org.varpro.core.linalg.Lapack.gemm(true, false, p, p, p, 1.0, b, 0, p, b, 0, p, 0.0, h, 0, p);
+    return h;
+  }
+
   static double dot(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.Fixtures;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.Deadline;
 
 /**
  * (b) The inner Newton solve on multinomial logistic regression with fixed features, against an
@@ -58,13 +59,7 @@ class SoftmaxNewtonTest {
     assertTrue(r.converged(), "not converged: ‖∇‖ = " + r.gradientNorm());
     assertTrue(r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
     double[] ref = independentNewton();
-    double[] c = r.c();
-    double diff = 0;
-    for (int l = 0; l < N; l++) {
-      for (int k = 0; k < K; k++) {
-        diff = Math.max(diff, Math.abs(c[l + k * N] - ref[k + l * K]));
-      }
-    }
+    double diff = maxDifference(r.c(), ref);
     System.out.printf("inner Newton: %d iterations, %d passes, |grad| = %.2e, max |C - C_ref| = %.2e%n",
         r.iterations(), r.passes(), r.gradientNorm(), diff);
     assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
@@ -79,6 +74,88 @@ class SoftmaxNewtonTest {
     SoftmaxNewton.Result again = newton.solve((c, level) -> pass(c, level, M), N, K, LAMBDA, r.c());
     assertEquals(0, again.iterations());
     assertEquals(1, again.passes());
+  }
+
+  /**
+   * Lazy curvature: started with the Hessian of a distant C (and later the Hessians it sums
+   * itself only when the stale one does badly), the solve reaches the same tolerance and the
+   * same C as the reference, summing fewer Hessians than it takes steps.
+   */
+  @Test
+  void staleCurvatureReachesTheSameSolutionWithFewerHessians() {
+    double[] ref = independentNewton();
+    double[] far = ClassifyFixtures.gaussian(8, N * K, 0.8);
+    double[] stale = pass(far, SoftmaxStats.Level.HESSIAN, M).hessian(0);
+    int[] byLevel = new int[3];
+    SoftmaxNewton.Result r = new SoftmaxNewton().absoluteTolerance(1e-10).solve((c, level) -> {
+      byLevel[level.ordinal()]++;
+      return pass(c, level, M);
+    }, N, K, LAMBDA, null, stale, Deadline.NONE);
+    assertTrue(r.converged() && r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
+    double diff = maxDifference(r.c(), ref);
+    // ‖C − C*‖ ≤ ‖∇‖/λ_min ≤ 1e-10/λ = 1e-8 (strong convexity from the ridge).
+    assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
+    int hessians = byLevel[SoftmaxStats.Level.HESSIAN.ordinal()];
+    System.out.printf("stale-curvature Newton: %d iterations, passes by level %s%n", r.iterations(),
+        java.util.Arrays.toString(byLevel));
+    assertTrue(hessians < r.iterations(), hessians + " Hessians for " + r.iterations() + " steps");
+    assertEquals(r.passes(), byLevel[0] + byLevel[1] + byLevel[2]);
+    // The curvature handed on is a Hessian the solve summed (it had to refresh the distant one).
+    assertTrue(hessians > 0 && r.curvature() != stale);
+  }
+
+  /**
+   * Hessians from a row sample (every third row, weight ×3: an estimate of the full Hessian),
+   * the gradient from every row: the same solution to the tolerance, and no full Hessian pass.
+   */
+  @Test
+  void sampledCurvatureReachesTheSameSolution() {
+    double[] ref = independentNewton();
+    int[] sample = java.util.stream.IntStream.range(0, M).filter(i -> i % 3 == 0).toArray();
+    RowBlock picked = rows.select(sample);
+    double[] scaledWeights = picked.weight.clone();
+    for (int i = 0; i < scaledWeights.length; i++) {
+      scaledWeights[i] *= 3;
+    }
+    RowBlock sub = new RowBlock(picked.rows, picked.inputDim, picked.outputs, picked.x, picked.y, scaledWeights,
+        picked.channels, picked.coef);
+    double[] subA = new double[sample.length * N];
+    for (int l = 0; l < N; l++) {
+      for (int i = 0; i < sample.length; i++) {
+        subA[i + l * sample.length] = a[sample[i] + l * M];
+      }
+    }
+    int[] byLevel = new int[3];
+    int[] sampled = new int[1];
+    SoftmaxNewton.Result r = new SoftmaxNewton().absoluteTolerance(1e-10).solve((c, level) -> {
+      byLevel[level.ordinal()]++;
+      return pass(c, level, M);
+    }, c -> {
+      sampled[0]++;
+      return new SoftmaxStats(N, K, SoftmaxStats.Level.HESSIAN).add(subA, 0, sub, c).hessian(0);
+    }, N, K, LAMBDA, null, null, Deadline.NONE);
+    assertTrue(r.converged() && r.gradientNorm() <= 1e-10, "‖∇‖ = " + r.gradientNorm());
+    double diff = maxDifference(r.c(), ref);
+    // As above: ‖C − C*‖ ≤ ‖∇‖/λ.
+    assertTrue(diff <= 1e-8, "max |C − C_ref| = " + diff);
+    assertEquals(0, byLevel[SoftmaxStats.Level.HESSIAN.ordinal()]);
+    assertTrue(sampled[0] >= 1);
+    System.out.printf("sampled-curvature Newton: %d iterations, passes by level %s, %d sample Hessians%n",
+        r.iterations(), java.util.Arrays.toString(byLevel), sampled[0]);
+  }
+
+  /**
+   * A deadline already passed: one Newton step and no more, and the objective returned is the
+   * true objective at the C returned (a pass there recomputes it).
+   */
+  @Test
+  void deadlineStopsAfterOneStepWithAnHonestObjective() {
+    SoftmaxNewton.Result r = new SoftmaxNewton().absoluteTolerance(1e-10)
+        .solve((c, level) -> pass(c, level, M), N, K, LAMBDA, null, null, Deadline.after(System.nanoTime(), 0));
+    assertEquals(1, r.iterations());
+    assertTrue(!r.converged());
+    assertEquals(pass(r.c(), SoftmaxStats.Level.LOSS, M).objective(LAMBDA, r.c()), r.objective(), 0.0);
+    assertTrue(r.objective() < pass(new double[N * K], SoftmaxStats.Level.LOSS, M).objective(LAMBDA, new double[N * K]));
   }
 
   /** Gradient and Hessian sums against the per-row loops; block splits do not matter. */
@@ -136,6 +213,17 @@ class SoftmaxNewtonTest {
     assertEquals(s1.accuracy(), s2.accuracy(), 0.0);
     assertArrayEquals(s1.gradient(0, c), s2.gradient(0, c), 0.0);
     assertArrayEquals(s1.hessian(0), s2.hessian(0), 0.0);
+  }
+
+  /** max |C[l, k] − β[k + l·K]|: C (n×K) against the reference's class-fastest parameters. */
+  private static double maxDifference(double[] c, double[] beta) {
+    double diff = 0;
+    for (int l = 0; l < N; l++) {
+      for (int k = 0; k < K; k++) {
+        diff = Math.max(diff, Math.abs(c[l + k * N] - beta[k + l * K]));
+      }
+    }
+    return diff;
   }
 
   // ---- the independent reference: parameters β[k + l·K] = C[l, k], plain loops ----
