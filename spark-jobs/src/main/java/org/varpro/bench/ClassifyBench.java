@@ -126,7 +126,7 @@ public final class ClassifyBench {
     o.validate();
     ClassifyJob.Settings s = ClassifyJob.check(job);
     if (!Double.isNaN(o.seconds)) {
-      s.solver().timeBudgetSeconds = o.seconds;
+      s = new ClassifyJob.Settings(s.data(), s.model(), s.solver().toBuilder().timeBudgetSeconds(o.seconds).build());
     }
     double budget = s.solver().timeBudgetSeconds;
     o.progress.accept("bench: reading " + s.data().describe());

@@ -219,10 +219,8 @@ public final class RegressionBench {
     List<MethodResult> results = new ArrayList<>();
 
     // VarPro-LM: default solver options but λ and the iteration cap; the budget as time limit.
-    SolverOptions options = new SolverOptions();
-    options.lambda = config.varproLambda;
-    options.timeBudgetSeconds = config.seconds;
-    options.maxIterations = config.varproMaxIterations;
+    SolverOptions options = SolverOptions.builder().lambda(config.varproLambda).timeBudgetSeconds(config.seconds)
+        .maxIterations(config.varproMaxIterations).build();
     String varproName = config.varproLambda == 0 ? "varpro-lm"
         : "varpro-lm(lambda=" + BenchTable.compact(config.varproLambda) + ")";
     progress(config, varproName);

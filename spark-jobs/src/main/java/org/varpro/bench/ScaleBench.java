@@ -164,7 +164,7 @@ public final class ScaleBench {
     o.progress.accept("bench scale: " + map.describe() + ", N = " + cols + " columns, statistics "
         + o.statistics);
     References refs = new References(sc, o,
-        referenceKernels(o, cols, o.kernelReferences && p <= new SolverOptions().matrixFreeThreshold));
+        referenceKernels(o, cols, o.kernelReferences && p <= SolverOptions.defaults().matrixFreeThreshold));
     if (refs.callers > 1) {
       refs.round("one caller", 1);
     }
@@ -309,13 +309,12 @@ public final class ScaleBench {
   private static SizeResult runStatistics(JavaSparkContext sc, Options o, SparkEvaluator spark, FeatureMap map,
       long m, int[] widths, StatsKind kind, double load, boolean jvmWarmup, int executorCores) {
     String label = kind.name().toLowerCase(Locale.ROOT);
-    SolverOptions so = new SolverOptions();
-    so.statistics = kind;
-    so.lambda = o.lambda;
-    so.maxIterations = o.iterations;
+    SolverOptions.Builder options = SolverOptions.builder().statistics(kind).lambda(o.lambda)
+        .maxIterations(o.iterations);
     if (o.cgMaxIterations > 0) {
-      so.cgMaxIterations = o.cgMaxIterations;
+      options.cgMaxIterations(o.cgMaxIterations);
     }
+    SolverOptions so = options.build();
     StepMethod step = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics,
         so.matrixFreeThreshold, true);
     // The statistics of the solver's Jacobian pass (raw rows for the dual step; none when matrix-free).

@@ -168,6 +168,6 @@ public record ClassifyConfig(String data, Path path, int trainRows, double testF
 
   /** The classifier's settings from the {@code solver} section (every key optional). */
   public static ClassifierOptions solver(Config root) {
-    return SolverConfig.read(root, "solver", new ClassifierOptions());
+    return SolverConfig.read(root, "solver", ClassifierOptions.builder());
   }
 }

@@ -7,8 +7,9 @@ import org.varpro.core.solver.OptionSpec;
 import org.varpro.core.solver.SolverOptions;
 
 /**
- * The {@code solver} section, read from the options' declarations ({@link OptionSpec}): every
- * key optional with its declared default; {@code time-budget} is in seconds (absent: no budget).
+ * The {@code solver} section, read from the options' declarations ({@link OptionSpec}) into the
+ * kind's builder and built (checked) once: every key optional with its declared default;
+ * {@code time-budget} is in seconds (absent: no budget).
  */
 public final class SolverConfig {
   /** The keys of a least-squares {@code solver} section, from the declarations. */
@@ -17,48 +18,46 @@ public final class SolverConfig {
   private SolverConfig() {}
 
   public static SolverOptions parse(Config root) {
-    return read(root, "solver", new SolverOptions());
+    return read(root, "solver", SolverOptions.builder());
   }
 
   /** The declared keys, in order. */
-  public static List<String> keys(List<OptionSpec<LmOptions>> specs) {
+  public static List<String> keys(List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> specs) {
     return specs.stream().map(OptionSpec::key).toList();
   }
 
   /**
-   * Reads every declared option of {@code into}'s kind that the section sets (the others keep
-   * their defaults), rejects keys that are not declared, and validates the result, each error
-   * naming {@code section.key} and its place in the file.
+   * Sets on {@code builder} every declared option of its kind that the section sets (the others
+   * keep their defaults), rejects keys that are not declared, and builds the options; each error
+   * names {@code section.key} and its place in the file.
    */
-  public static <O extends LmOptions> O read(Config root, String section, O into) {
-    if (!root.hasPath(section)) {
-      return into;
-    }
-    StrictConfig.requireOnly(root, section, keys(into.specs()));
-    for (OptionSpec<LmOptions> spec : into.specs()) {
-      String path = section + "." + spec.key();
-      if (!root.hasPath(path)) {
-        continue;
+  public static <O extends LmOptions> O read(Config root, String section, LmOptions.Builder<O, ?> builder) {
+    if (root.hasPath(section)) {
+      StrictConfig.requireOnly(root, section, keys(builder.specs()));
+      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : builder.specs()) {
+        String path = section + "." + spec.key();
+        if (!root.hasPath(path)) {
+          continue;
+        }
+        Object value = switch (spec.type()) {
+          case INT -> StrictConfig.getInt(root, path);
+          case REAL -> StrictConfig.getDouble(root, path);
+          case BOOLEAN -> StrictConfig.getBoolean(root, path);
+          case CHOICE -> ModelConfig.parseEnum(root, path, spec.parse());
+        };
+        spec.assign(builder, value);
       }
-      Object value = switch (spec.type()) {
-        case INT -> StrictConfig.getInt(root, path);
-        case REAL -> StrictConfig.getDouble(root, path);
-        case BOOLEAN -> StrictConfig.getBoolean(root, path);
-        case CHOICE -> ModelConfig.parseEnum(root, path, spec.parse());
-      };
-      spec.assign(into, value);
     }
-    validate(root, section, into::validate);
-    return into;
+    return built(root, section, builder);
   }
 
   /**
-   * Runs an options check whose messages name the option in kebab-case first ("lambda must be
-   * ..."), turning a failure into a ConfigError naming {@code section.option} and its place.
+   * Builds the options, whose checks name the option in kebab-case first ("lambda must be ..."),
+   * turning a failure into a ConfigError naming {@code section.option} and its place.
    */
-  static void validate(Config root, String section, Runnable check) {
+  private static <O extends LmOptions> O built(Config root, String section, LmOptions.Builder<O, ?> builder) {
     try {
-      check.run();
+      return builder.build();
     } catch (IllegalArgumentException e) {
       String key = e.getMessage().split(" ")[0];
       throw new ConfigError(section + "." + key, e.getMessage().substring(key.length()).trim()

@@ -27,26 +27,26 @@ import org.varpro.core.solver.SolverOptions;
 
 /**
  * The solver options are declared once ({@link OptionSpec}); this checks that the declarations,
- * the configuration reader and the documentation agree, for both kinds: every declared key is
- * read into the option it names (a non-default value set in a configuration comes back from
- * the declaration's getter), is documented in the kind's reference configuration, and every
- * public option field is declared.
+ * the configuration reader and the documentation agree, for both kinds: a new builder builds
+ * every declared default, every declared key is read into the option it names (a non-default
+ * value set in a configuration comes back from the declaration's getter), is documented in the
+ * kind's reference configuration, and every public option field is declared and final.
  */
 class SolverOptionsDeclarationTest {
 
-  record Kind(String name, Supplier<LmOptions> fresh, Path documentation, Class<?> type) {}
+  record Kind(String name, Supplier<LmOptions.Builder<?, ?>> builder, Path documentation, Class<?> type) {}
 
   static final List<Kind> KINDS = List.of(
-      new Kind("least squares", SolverOptions::new, conf("heat.conf"), SolverOptions.class),
-      new Kind("classification", ClassifierOptions::new, conf("digits.conf"), ClassifierOptions.class));
+      new Kind("least squares", SolverOptions::builder, conf("heat.conf"), SolverOptions.class),
+      new Kind("classification", ClassifierOptions::builder, conf("digits.conf"), ClassifierOptions.class));
 
   @Test
   void everyDeclaredKeyIsReadIntoItsOption() {
     for (Kind kind : KINDS) {
-      LmOptions defaults = kind.fresh().get();
-      defaults.validate();
-      for (OptionSpec<LmOptions> spec : defaults.specs()) {
+      LmOptions defaults = kind.builder().get().build();
+      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : defaults.specs()) {
         Object before = spec.value(defaults);
+        assertEquals(spec.defaultValue(), before, kind.name() + ": " + spec.key() + " is built at its default");
         Object changed = readNonDefault(kind, spec, before);
         assertNotEquals(before, changed, kind.name() + ": " + spec.key() + " kept its default");
       }
@@ -57,7 +57,7 @@ class SolverOptionsDeclarationTest {
   void everyDeclaredKeyIsDocumented() throws IOException {
     for (Kind kind : KINDS) {
       String text = Files.readString(kind.documentation());
-      for (OptionSpec<LmOptions> spec : kind.fresh().get().specs()) {
+      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
         assertFalse(spec.doc().isBlank(), spec.key() + " has no documentation line");
         Pattern line = Pattern.compile("(?m)^\\s*(#\\s*)?" + Pattern.quote(spec.key()) + "\\s*=");
         assertTrue(line.matcher(text).find(), kind.name() + ": " + spec.key() + " is not documented in "
@@ -72,14 +72,44 @@ class SolverOptionsDeclarationTest {
     // (the driver options it takes are listed by key).
     assertEquals(publicFields(SolverOptions.class, true).size(), SolverOptions.SPECS.size());
     int classificationOwn = publicFields(ClassifierOptions.class, false).size();
-    long declaredOwn = ClassifierOptions.SPECS.stream().filter(s -> !LmOptions.DRIVER.contains(s)).count();
+    long declaredOwn = ClassifierOptions.SPECS.stream()
+        .filter(s -> LmOptions.DRIVER.stream().noneMatch(d -> d.key().equals(s.key()))).count();
     assertEquals(classificationOwn, declaredOwn);
     Set<String> keys = new HashSet<>();
     for (Kind kind : KINDS) {
-      for (OptionSpec<LmOptions> spec : kind.fresh().get().specs()) {
+      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
         assertTrue(keys.add(kind.name() + spec.key()), "declared twice: " + spec.key());
       }
     }
+  }
+
+  /**
+   * Options are values: every public field is final, a copy through {@code toBuilder()} equals
+   * the original and changing the copy's builder leaves the original alone; a bad value fails
+   * at {@code build()}, naming the key.
+   */
+  @Test
+  void optionsAreImmutableValuesCheckedWhenBuilt() {
+    for (Kind kind : KINDS) {
+      for (Field f : publicFields(kind.type(), true)) {
+        assertTrue(Modifier.isFinal(f.getModifiers()), kind.name() + ": " + f.getName() + " is not final");
+      }
+    }
+    SolverOptions a = SolverOptions.builder().lambda(1e-6).maxIterations(9).build();
+    SolverOptions.Builder b = a.toBuilder();
+    assertEquals(a, b.build());
+    SolverOptions changed = b.maxIterations(10).build();
+    assertEquals(9, a.maxIterations);
+    assertEquals(10, changed.maxIterations);
+    assertNotEquals(a, changed);
+    ClassifierOptions c = ClassifierOptions.builder().thetaRidge(0.5).build();
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(1e-4, c.lambda, 0.0, "the classification default of a driver option");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SolverOptions.builder().cgMaxIterations(0).build());
+    assertEquals("cg-max-iterations must be > 0, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ClassifierOptions.builder().lambda(0).build());
+    assertEquals("lambda must be finite and > 0 for classification", e.getMessage());
   }
 
   @Test
@@ -97,14 +127,15 @@ class SolverOptionsDeclarationTest {
    * Sets the key alone to the first candidate value that differs from the default and passes
    * validation, reads the section, and returns what the declaration's getter sees.
    */
-  private static Object readNonDefault(Kind kind, OptionSpec<LmOptions> spec, Object before) {
+  private static Object readNonDefault(Kind kind, OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec,
+      Object before) {
     // An option bounded by another (lambda-floor <= lambda) gets that one raised alongside.
     for (String companion : List.of("", "lambda = 1, ")) {
       for (String candidate : candidates(spec, before)) {
         Config c = ConfigFactory.parseString("solver { " + companion + spec.key() + " = " + candidate + " }");
         LmOptions read;
         try {
-          read = SolverConfig.read(c, "solver", kind.fresh().get());
+          read = SolverConfig.read(c, "solver", kind.builder().get());
         } catch (ConfigError invalid) {
           continue; // e.g. lambda-floor above lambda: try the next value
         }
@@ -117,7 +148,7 @@ class SolverOptionsDeclarationTest {
     throw new AssertionError(kind.name() + ": no candidate value of " + spec.key() + " was read");
   }
 
-  private static List<String> candidates(OptionSpec<LmOptions> spec, Object before) {
+  private static List<String> candidates(OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec, Object before) {
     List<String> out = new ArrayList<>();
     switch (spec.type()) {
       case INT -> out.addAll(List.of(String.valueOf((Integer) before + 1), "1", "7"));

@@ -100,9 +100,7 @@ class GeneratedSourceTest {
   @Test
   void oneSparkJobPerIterationWithTheFusedPass() throws InterruptedException {
     FeatureMap map = Perceptron.of(Activation.TANH, D, 6);
-    SolverOptions o = new SolverOptions();
-    o.maxIterations = 4;
-    o.principalAngles = false;
+    SolverOptions o = SolverOptions.builder().maxIterations(4).principalAngles(false).build();
     for (boolean twoPasses : new boolean[] {false, true}) {
       List<String> descriptions = Collections.synchronizedList(new ArrayList<>());
       SparkListener listener = new SparkListener() {

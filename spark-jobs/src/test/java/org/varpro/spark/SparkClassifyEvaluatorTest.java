@@ -35,18 +35,13 @@ class SparkClassifyEvaluatorTest {
   }
 
   private static ClassifierOptions options(ClassifierStep step) {
-    ClassifierOptions o = new ClassifierOptions();
-    o.step = step;
-    o.statistics = StatsKind.QR;
-    o.maxIterations = 10;
-    o.relativeTolerance = 0;
-    o.lambda = 1e-3;
+    ClassifierOptions.Builder o = ClassifierOptions.builder().step(step).statistics(StatsKind.QR).maxIterations(10)
+        .relativeTolerance(0).lambda(1e-3);
     if (step == ClassifierStep.MATRIX_FREE) {
       // See tenOuterIterationsMatchTheSingleProcessRun: short, well-conditioned CG runs.
-      o.tau = 1.0;
-      o.cgMaxIterations = 8;
+      o.tau(1.0).cgMaxIterations(8);
     }
-    return o;
+    return o.build();
   }
 
   private static double relative(double a, double b) {
@@ -109,9 +104,8 @@ class SparkClassifyEvaluatorTest {
    */
   @Test
   void subsampledCurvatureMatchesTheSingleProcessRun() {
-    ClassifierOptions o = options(ClassifierStep.MATRIX_FREE);
-    o.curvatureSample = 0.5;
-    o.curvatureMinRows = 1;
+    ClassifierOptions o = options(ClassifierStep.MATRIX_FREE).toBuilder().curvatureSample(0.5).curvatureMinRows(1)
+        .build();
     LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, 10, rows, 64);
     RowBlock[] sample = CurvatureSample.partition(List.of(rows.split(64)), 0.5, o.curvatureSeed);
     int sampled = 0;
@@ -153,8 +147,7 @@ class SparkClassifyEvaluatorTest {
       partitions[j] = glom.get(j).toArray(new RowBlock[0]);
     }
     for (ClassifierStep step : new ClassifierStep[] {ClassifierStep.DENSE, ClassifierStep.MATRIX_FREE}) {
-      ClassifierOptions o = options(step);
-      o.maxIterations = 3;
+      ClassifierOptions o = options(step).toBuilder().maxIterations(3).build();
       double[] theta0 = net.initialParams(3);
       SolverResult local = new ClassifierSolver(o).solve(LocalClassifyEvaluator.partitioned(net, 10, partitions), theta0);
       SolverResult spark;

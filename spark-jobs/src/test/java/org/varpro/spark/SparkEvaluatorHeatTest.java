@@ -50,15 +50,16 @@ class SparkEvaluatorHeatTest {
     ModelConfig model = ModelConfig.parse(config, new double[] {lo, hi});
     map = model.featureMap(problem.pde().dim());
     theta0 = map.initialParams(model.seed());
-    options = SolverConfig.parse(config);
-    options.maxIterations = 20;
-    // Iteration cap only: heat.conf's 30 s budget stopped the Spark run early on a loaded machine.
-    options.timeBudgetSeconds = Double.POSITIVE_INFINITY;
-    // The LM trajectory amplifies rounding differences (any change of the block layout, even
-    // between two single-process runs, shows up as ~1e-11..5e-11 in the gradient norm after 20
-    // iterations with heat.conf's tau = 1e-3); a larger initial damping keeps that amplification
-    // ~10× lower, so the 1e-10 parity bound measures the evaluator, not the trajectory.
-    options.tau = 0.1;
+    options = SolverConfig.parse(config).toBuilder()
+        .maxIterations(20)
+        // Iteration cap only: heat.conf's 30 s budget stopped the Spark run early on a loaded machine.
+        .timeBudgetSeconds(Double.POSITIVE_INFINITY)
+        // The LM trajectory amplifies rounding differences (any change of the block layout, even
+        // between two single-process runs, shows up as ~1e-11..5e-11 in the gradient norm after 20
+        // iterations with heat.conf's tau = 1e-3); a larger initial damping keeps that amplification
+        // ~10× lower, so the 1e-10 parity bound measures the evaluator, not the trajectory.
+        .tau(0.1)
+        .build();
   }
 
   @Test
@@ -132,9 +133,7 @@ class SparkEvaluatorHeatTest {
 
   @Test
   void redrawnPointsMatchTheSingleProcessSolver() {
-    SolverOptions o = options.copy();
-    o.maxIterations = 12;
-    o.resampleEvery = 4;
+    SolverOptions o = options.toBuilder().maxIterations(12).resampleEvery(4).build();
     SolverResult local = new VarProSolver(o).solve(problem.localEvaluator(map), theta0);
     SolverResult spark;
     try (SparkEvaluator ev = PdeRowSource.evaluator(TestSpark.context(), problem, map, 4)) {
@@ -143,7 +142,7 @@ class SparkEvaluatorHeatTest {
     assertEquals(12, local.iterations());
     // Iteration 5 starts on round 1's points (core ResampleTest checks that loss exactly): it
     // differs from the run on fixed points, so the parity below covers the redrawn rows.
-    SolverResult fixed = new VarProSolver(options.copy()).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
+    SolverResult fixed = new VarProSolver(options).solve(new LocalEvaluator(map, problem.trainingBlocks()), theta0);
     assertEquals(fixed.history().get(3).loss(), local.history().get(3).loss(), 1e-12 * fixed.history().get(3).loss());
     assertTrue(Histories.relative(fixed.history().get(4).loss(), local.history().get(4).loss()) > 1e-6,
         "iteration 5 must see the redrawn points");
@@ -165,8 +164,7 @@ class SparkEvaluatorHeatTest {
 
   @Test
   void twoSparkRunsAreBitIdentical() {
-    SolverOptions o = options.copy();
-    o.maxIterations = 8;
+    SolverOptions o = options.toBuilder().maxIterations(8).build();
     SolverResult[] runs = new SolverResult[2];
     for (int r = 0; r < 2; r++) {
       // 5 partitions merged through the executor-side tree (2 per group, at most 2 on the driver).
@@ -193,8 +191,7 @@ class SparkEvaluatorHeatTest {
    */
   @Test
   void partitionedEvaluatorReproducesSparkBitForBit() {
-    SolverOptions o = options.copy();
-    o.maxIterations = 8;
+    SolverOptions o = options.toBuilder().maxIterations(8).build();
     for (int[] tree : new int[][] {{4, MergeOrder.DEFAULT_DRIVER_MERGE_LIMIT, MergeOrder.DEFAULT_FANOUT}, {5, 2, 2}}) {
       int p = tree[0];
       RowBlock[][] partitions = new RowBlock[p][];
@@ -231,8 +228,7 @@ class SparkEvaluatorHeatTest {
    */
   @Test
   void onePartitionIsTheSingleProcessRunBitForBit() {
-    SolverOptions o = options.copy();
-    o.maxIterations = 8;
+    SolverOptions o = options.toBuilder().maxIterations(8).build();
     for (boolean twoPasses : new boolean[] {false, true}) {
       LocalEvaluator single = new LocalEvaluator(map, problem.trainingBlocks());
       SolverResult local = new VarProSolver(o).solve(twoPasses ? single.withTwoPasses() : single, theta0);

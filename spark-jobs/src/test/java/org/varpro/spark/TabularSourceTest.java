@@ -124,12 +124,10 @@ class TabularSourceTest {
     TabularData data = diabetes().load(TestSpark.session());
     FeatureMap map = Perceptron.of(Activation.TANH, 10, 16);
     double[] theta0 = map.initialParams(1);
-    SolverOptions o = new SolverOptions();
-    o.maxIterations = 20;
     // With the default tau = 1e-3 this trajectory amplifies rounding ~3× per iteration: two
     // single-process runs that differ only in the block size already disagree by ~2e-10 after 20
     // iterations. With tau = 0.1 such runs agree to ~5e-13, so the bound tests the evaluator.
-    o.tau = 0.1;
+    SolverOptions o = SolverOptions.builder().maxIterations(20).tau(0.1).build();
     RowBlock local = data.standardization().apply(rawBlock());
     LocalEvaluator localEvaluator = LocalEvaluator.ofRows(map, local, 200);
     SolverResult spark;

@@ -1,5 +1,6 @@
 package org.varpro.core.classify;
 
+import java.util.Objects;
 import org.varpro.core.solver.LevenbergMarquardt;
 import org.varpro.core.solver.SolverListener;
 import org.varpro.core.solver.SolverResult;
@@ -15,8 +16,8 @@ public final class ClassifierSolver {
   private final SolverListener listener;
 
   public ClassifierSolver(ClassifierOptions options, SolverListener listener) {
-    options.validate();
-    this.options = options.copy();
+    // Immutable and checked when built: the solver keeps the caller's object.
+    this.options = Objects.requireNonNull(options, "options");
     this.listener = listener == null ? SolverListener.NONE : listener;
   }
 

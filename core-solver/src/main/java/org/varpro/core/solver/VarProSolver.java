@@ -1,5 +1,7 @@
 package org.varpro.core.solver;
 
+import java.util.Objects;
+
 /**
  * Variable Projection with Levenberg-Marquardt on the reduced problem (DESIGN §2.2–§2.5).
  *
@@ -17,8 +19,8 @@ public final class VarProSolver {
   private final SolverListener listener;
 
   public VarProSolver(SolverOptions options, SolverListener listener) {
-    options.validate();
-    this.options = options.copy();
+    // Immutable and checked when built: the solver keeps the caller's object.
+    this.options = Objects.requireNonNull(options, "options");
     this.listener = listener == null ? SolverListener.NONE : listener;
   }
 

@@ -24,15 +24,8 @@ class ClassifierSolverTest {
   private final double[] theta0 = net.initialParams(2);
 
   private SolverResult run(ClassifierStep step, StatsKind kind, double radius, int iterations) {
-    ClassifierOptions o = new ClassifierOptions();
-    o.lambda = 1e-3;
-    o.step = step;
-    o.statistics = kind;
-    o.trustRadius = radius;
-    o.maxIterations = iterations;
-    o.cgTolerance = 1e-12;
-    o.cgMaxIterations = 1000;
-    o.initialMu = 1e-4;
+    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-3).step(step).statistics(kind).trustRadius(radius)
+        .maxIterations(iterations).cgTolerance(1e-12).cgMaxIterations(1000).initialMu(1e-4).build();
     return new ClassifierSolver(o).solve(LocalClassifyEvaluator.ofRows(net, K, rows, 64), theta0);
   }
 
@@ -76,11 +69,8 @@ class ClassifierSolverTest {
 
   @Test
   void thetaRidgeEntersObjectiveAndGradient() {
-    ClassifierOptions o = new ClassifierOptions();
-    o.lambda = 1e-3;
-    o.thetaRidge = 0.1;
-    o.maxIterations = 1;
-    o.step = ClassifierStep.DENSE;
+    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-3).thetaRidge(0.1).maxIterations(1)
+        .step(ClassifierStep.DENSE).build();
     ClassifierSolver s = new ClassifierSolver(o);
     LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, K, rows, 64);
     SolverResult r = s.solve(ev, theta0);
@@ -106,7 +96,8 @@ class ClassifierSolverTest {
     net.features(theta0, rows, a1, 0);
     n2.features(theta0, rows, a2, 0);
     assertArrayEquals(a1, a2, 0.0);
-    roundTrip(new ClassifierOptions());
+    ClassifierOptions o = ClassifierOptions.builder().thetaRidge(0.25).maxIterations(7).build();
+    assertEquals(o, roundTrip(o), "options survive Java serialization");
   }
 
   @SuppressWarnings("unchecked")

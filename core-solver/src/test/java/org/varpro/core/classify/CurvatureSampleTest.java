@@ -82,26 +82,19 @@ class CurvatureSampleTest {
     RowBlock first = CurvatureSample.partition(List.of(many), f, 1)[0];
     assertNotEquals(first.x[0], other.x[0]);
     // The fraction rule: the dense step samples nothing, a floor of rows, capped at every row.
-    ClassifierOptions o = new ClassifierOptions();
-    o.curvatureSample = 0.1;
-    o.curvatureMinRows = 1000;
-    o.step = ClassifierStep.MATRIX_FREE;
+    ClassifierOptions o = ClassifierOptions.builder().curvatureSample(0.1).curvatureMinRows(1000)
+        .step(ClassifierStep.MATRIX_FREE).build();
     assertEquals(0.1, CurvatureSample.fraction(o, 100, 20000), 0.0);
     assertEquals(0.2, CurvatureSample.fraction(o, 100, 5000), 0.0);
     assertEquals(1.0, CurvatureSample.fraction(o, 100, 800), 0.0);
-    o.step = ClassifierStep.AUTO;
+    o = o.toBuilder().step(ClassifierStep.AUTO).build();
     assertEquals(1.0, CurvatureSample.fraction(o, o.matrixFreeThreshold, 20000), 0.0);
     assertEquals(0.1, CurvatureSample.fraction(o, o.matrixFreeThreshold + 1, 20000), 0.0);
   }
 
   private ClassifierOptions matrixFree() {
-    ClassifierOptions o = new ClassifierOptions();
-    o.step = ClassifierStep.MATRIX_FREE;
-    o.lambda = LAMBDA;
-    o.innerTolerance = 1e-13;
-    o.cgTolerance = 1e-14;
-    o.cgMaxIterations = 2000;
-    return o;
+    return ClassifierOptions.builder().step(ClassifierStep.MATRIX_FREE).lambda(LAMBDA).innerTolerance(1e-13)
+        .cgTolerance(1e-14).cgMaxIterations(2000).build();
   }
 
   /**
@@ -150,10 +143,7 @@ class CurvatureSampleTest {
   @Test
   void runWithTheSampleLowersTheObjectiveAndRepeatsBitForBit() {
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 3, 6, 4);
-    ClassifierOptions o = matrixFree();
-    o.cgTolerance = 1e-4;
-    o.cgMaxIterations = 20;
-    o.maxIterations = 8;
+    ClassifierOptions o = matrixFree().toBuilder().cgTolerance(1e-4).cgMaxIterations(20).maxIterations(8).build();
     SolverResult[] runs = new SolverResult[2];
     for (int r = 0; r < 2; r++) {
       LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, K, rows, 64);

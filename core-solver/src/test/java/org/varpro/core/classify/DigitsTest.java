@@ -21,12 +21,7 @@ class DigitsTest {
   private static final LabeledData.Split SPLIT = Datasets.digits().split(0.25, 0);
 
   private static ClassifierOptions options(ClassifierStep step, int iterations) {
-    ClassifierOptions o = new ClassifierOptions();
-    o.lambda = 1e-4;
-    o.thetaRidge = 1e-4;
-    o.maxIterations = iterations;
-    o.step = step;
-    return o;
+    return ClassifierOptions.builder().lambda(1e-4).thetaRidge(1e-4).maxIterations(iterations).step(step).build();
   }
 
   private static ClassificationMetrics run(ClassifierStep step, int iterations) {

@@ -30,11 +30,8 @@ class FashionMnistRunTest {
     RowBlock train = trainData.toBlock(1.0 / trainData.rows());
     RowBlock test = testData.toBlock(1.0);
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 784, hidden);
-    ClassifierOptions o = new ClassifierOptions();
-    o.lambda = 1e-4;
-    o.thetaRidge = 1e-4;
-    o.maxIterations = iterations;
-    o.cgMaxIterations = 100;
+    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-4).thetaRidge(1e-4).maxIterations(iterations)
+        .cgMaxIterations(100).build();
     SolverListener listener = new SolverListener() {
       @Override
       public Map<String, Double> metrics(double[] theta, double[] c) {

@@ -28,9 +28,7 @@ class ReducedProblemTest {
   private final double[] theta = net.initialParams(3);
 
   private ClassifierSolver solver() {
-    ClassifierOptions o = new ClassifierOptions();
-    o.lambda = LAMBDA;
-    o.innerTolerance = 1e-13;
+    ClassifierOptions o = ClassifierOptions.builder().lambda(LAMBDA).innerTolerance(1e-13).build();
     return new ClassifierSolver(o);
   }
 
@@ -138,11 +136,8 @@ class ReducedProblemTest {
     LocalClassifyEvaluator ev = evaluator(net);
     double[] c = solver().inner(ev, theta, null).c();
     GaussNewtonStats gn = ev.gaussNewton(theta, c, StatsKind.GRAM);
-    ClassifierOptions denseOptions = new ClassifierOptions();
-    denseOptions.step = ClassifierStep.DENSE;
-    denseOptions.statistics = StatsKind.GRAM;
-    denseOptions.lambda = LAMBDA;
-    denseOptions.innerTolerance = 1e-13;
+    ClassifierOptions denseOptions = ClassifierOptions.builder().step(ClassifierStep.DENSE).statistics(StatsKind.GRAM)
+        .lambda(LAMBDA).innerTolerance(1e-13).build();
     CrossEntropyProblem problem = new CrossEntropyProblem(ev, denseOptions, null);
     StepSystem dense = problem.linearize(problem.evaluate(theta, denseOptions.lambda, (ReducedProblem.Iterate) null),
         denseOptions.lambda, null);
@@ -171,7 +166,7 @@ class ReducedProblemTest {
       assertTrue(active.predictedReduction(g) > 0);
     }
     // The QR form of the dense step agrees with the Gram form.
-    denseOptions.statistics = StatsKind.QR;
+    denseOptions = denseOptions.toBuilder().statistics(StatsKind.QR).build();
     CrossEntropyProblem qrProblem = new CrossEntropyProblem(ev, denseOptions, null);
     StepSystem qr = qrProblem.linearize(qrProblem.evaluate(theta, LAMBDA, (ReducedProblem.Iterate) null), LAMBDA, null);
     double mu = 1e-3 * dense.curvatureScale();

@@ -54,16 +54,13 @@ class TimeBudgetTest {
   void aSpentBudgetEndsTheRunWithinOneShortIteration() {
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 3, 6, 4);
     RowBlock rows = ClassifyFixtures.rows(41, 300, 3, 3);
-    ClassifierOptions o = new ClassifierOptions();
-    o.step = ClassifierStep.MATRIX_FREE;
-    o.cgMaxIterations = 30;
-    o.cgTolerance = 1e-12;
-    o.maxIterations = 5;
+    ClassifierOptions o = ClassifierOptions.builder().step(ClassifierStep.MATRIX_FREE).cgMaxIterations(30)
+        .cgTolerance(1e-12).maxIterations(5).build();
     SolverResult free = new ClassifierSolver(o).solve(LocalClassifyEvaluator.ofRows(net, 3, rows, 64),
         net.initialParams(2));
     IterationRecord first = free.history().get(0);
     assertTrue(first.figure("cg_iterations") > 10, "products without a budget " + first.figure("cg_iterations"));
-    o.timeBudgetSeconds = 1e-9;
+    o = o.toBuilder().timeBudgetSeconds(1e-9).build();
     SolverResult spent = new ClassifierSolver(o).solve(LocalClassifyEvaluator.ofRows(net, 3, rows, 64),
         net.initialParams(2));
     assertEquals(StopReason.TIME_BUDGET, spent.stopReason());

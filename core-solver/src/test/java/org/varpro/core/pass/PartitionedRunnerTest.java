@@ -112,9 +112,7 @@ class PartitionedRunnerTest {
    */
   @Test
   void onePartitionIsTheLocalRunBitForBit() {
-    SolverOptions o = new SolverOptions();
-    o.maxIterations = 6;
-    o.principalAngles = false;
+    SolverOptions o = SolverOptions.builder().maxIterations(6).principalAngles(false).build();
     RowBlock[] blocks = rows.split(20);
     double[] theta0 = map.initialParams(5);
     SolverResult local = new VarProSolver(o).solve(new LocalEvaluator(map, blocks), theta0);

@@ -141,11 +141,8 @@ class FusedPassTest {
   @Test
   void solveFollowsTheTwoPassTrajectoryWithOnePassPerIteration() {
     RowBlock[] blocks = heatRows();
-    SolverOptions o = new SolverOptions();
-    o.maxIterations = 15;
-    o.lambda = 1e-8;
-    o.lambdaFactor = 0.9;
-    o.principalAngles = false;
+    SolverOptions o = SolverOptions.builder().maxIterations(15).lambda(1e-8).lambdaFactor(0.9).principalAngles(false)
+        .build();
     Counting counting = new Counting(net);
     SolverResult fused = new VarProSolver(o).solve(new LocalEvaluator(counting, blocks), theta);
     // The same fold order, always two passes.
@@ -166,7 +163,7 @@ class FusedPassTest {
     assertEquals(perPass * (1 + trials), counting.jacobianPasses);
 
     // Asked for principal angles, the solver plans no fused passes: features alone per trial.
-    o.principalAngles = true;
+    o = o.toBuilder().principalAngles(true).build();
     Counting plain = new Counting(net);
     SolverResult unfused = new VarProSolver(o).solve(new LocalEvaluator(plain, blocks), theta);
     int plainTrials = 0;

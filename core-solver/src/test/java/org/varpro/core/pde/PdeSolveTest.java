@@ -17,9 +17,7 @@ class PdeSolveTest {
     PdeProblem problem = PdeProblem.builder(LinearPdeTest.heat()).interiorPoints(400)
         .boundaryPoints(90).sampling(PdeProblem.Sampling.SOBOL).testGrid(41).build();
     Perceptron net = Perceptron.of(Activation.TANH, 2, 32);
-    SolverOptions options = new SolverOptions();
-    options.maxIterations = 40;
-    options.lambda = 1e-12;
+    SolverOptions options = SolverOptions.builder().maxIterations(40).lambda(1e-12).build();
     SolverResult result = new VarProSolver(options, problem.listener(net, true))
         .solve(problem.localEvaluator(net), net.initialParams(1));
     PdeErrors.Report report = problem.errors(net, result.theta(), result.c());

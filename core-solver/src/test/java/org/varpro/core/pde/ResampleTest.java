@@ -48,14 +48,11 @@ class ResampleTest {
   void lossAfterARedrawIsTheLossOfTheNewRowsAtTheSameParameters() {
     PdeProblem problem = heat(150, 45);
     Perceptron net = Perceptron.of(Activation.TANH, 2, 12);
-    SolverOptions options = new SolverOptions();
-    options.lambda = 1e-8;
-    options.principalAngles = false;
-    options.resampleEvery = 3;
-    options.maxIterations = 3;
+    SolverOptions options = SolverOptions.builder().lambda(1e-8).principalAngles(false).resampleEvery(3)
+        .maxIterations(3).build();
     // Three iterations on round 0 (no redraw after the last iteration)...
     SolverResult three = new VarProSolver(options).solve(problem.localEvaluator(net), net.initialParams(3));
-    options.maxIterations = 5;
+    options = options.toBuilder().maxIterations(5).build();
     SolverResult five = new VarProSolver(options).solve(problem.localEvaluator(net), net.initialParams(3));
     // ... are the first three of a longer run, whose fourth iteration starts on round 1's rows.
     for (int i = 0; i < 3; i++) {
@@ -75,8 +72,7 @@ class ResampleTest {
     PdeProblem problem = heat(50, 20);
     Perceptron net = Perceptron.of(Activation.TANH, 2, 4);
     RowBlock[] blocks = problem.trainingBlocks();
-    SolverOptions options = new SolverOptions();
-    options.resampleEvery = 2;
+    SolverOptions options = SolverOptions.builder().resampleEvery(2).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new VarProSolver(options).solve(new LocalEvaluator(net, blocks), net.initialParams(1)));
     assertTrue(e.getMessage().contains("resample-every"), e.getMessage());
@@ -89,12 +85,8 @@ class ResampleTest {
     Perceptron net = Perceptron.of(Activation.TANH, 2, 16, 16);
     double[] errors = new double[2];
     for (int k = 0; k < 2; k++) {
-      SolverOptions options = new SolverOptions();
-      options.lambda = 1e-8;
-      options.lambdaFactor = 0.9;
-      options.principalAngles = false;
-      options.maxIterations = 150;
-      options.resampleEvery = k == 0 ? 0 : 10;
+      SolverOptions options = SolverOptions.builder().lambda(1e-8).lambdaFactor(0.9).principalAngles(false)
+          .maxIterations(150).resampleEvery(k == 0 ? 0 : 10).build();
       SolverResult r = new VarProSolver(options).solve(problem.localEvaluator(net), net.initialParams(2));
       errors[k] = problem.testErrors(net, r.theta(), r.c()).relativeL2();
     }

@@ -31,14 +31,8 @@ class ResumeTest {
         .seed(99).testGrid(11).build();
     Perceptron net = Perceptron.of(Activation.TANH, 2, 10);
     Validation validation = PdeValidation.of(net, heldOut);
-    SolverOptions o = new SolverOptions();
-    o.lambda = 1e-6;
-    o.lambdaFactor = 0.5;
-    o.resampleEvery = 4;
-    o.validationEvery = 3;
-    o.principalAngles = true;
-    o.relativeTolerance = 0;
-    o.maxIterations = 14;
+    SolverOptions o = SolverOptions.builder().lambda(1e-6).lambdaFactor(0.5).resampleEvery(4).validationEvery(3)
+        .principalAngles(true).relativeTolerance(0).maxIterations(14).build();
     List<SolverState> states = new ArrayList<>();
     SolverListener keep = new SolverListener() {
       @Override

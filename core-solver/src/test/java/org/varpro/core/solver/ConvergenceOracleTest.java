@@ -45,9 +45,8 @@ class ConvergenceOracleTest {
       RowBlock rows = RowBlock.regression(m, d, k, x, y);
       double optimum = truncatedSvdOptimum(x, y, m, d, k, r);
       Perceptron net = Perceptron.deepLinear(d, 4, r);
-      SolverOptions o = new SolverOptions();
       // The solver stops on its own criteria; the oracle is only used to judge the result.
-      o.maxIterations = 400;
+      SolverOptions o = SolverOptions.builder().maxIterations(400).build();
       SolverResult res = new VarProSolver(o).solve(LocalEvaluator.ofRows(net, rows, 32), net.initialParams(seed));
       double rel = (res.loss() - optimum) / optimum;
       log.append(String.format("seed %d: rel %.2e it %d %s%n", seed, rel, res.iterations(), res.stopReason()));
@@ -97,8 +96,7 @@ class ConvergenceOracleTest {
     }
     RowBlock rows = RowBlock.regression(m, 1, 1, x, y);
     ExponentialSum model = new ExponentialSum(2.0, 0.1);
-    SolverOptions o = new SolverOptions();
-    o.maxIterations = 200;
+    SolverOptions o = SolverOptions.builder().maxIterations(200).build();
     SolverResult res = new VarProSolver(o).solve(LocalEvaluator.ofRows(model, rows, 32), model.initialParams(0));
     double[] rates = res.theta().clone();
     Arrays.sort(rates);
@@ -125,18 +123,14 @@ class ConvergenceOracleTest {
     int n = net.numFeatures();
     double initial = initialLoss(net, rows, theta);
 
-    SolverOptions reg = new SolverOptions();
-    reg.lambda = 1e-8;
-    reg.maxIterations = 60;
+    SolverOptions reg = SolverOptions.builder().lambda(1e-8).maxIterations(60).build();
     SolverResult ok = new VarProSolver(reg).solve(LocalEvaluator.ofRows(net, rows, 64), theta);
     assertEquals(n - 1, ok.effectiveRank(), "effective rank with a duplicated unit");
     assertTrue(Double.isFinite(ok.loss()) && ok.loss() < 1e-3 * initial,
         "regularized run converges: " + ok.loss());
     assertTrue(Arrays.stream(ok.c()).allMatch(Double::isFinite));
 
-    SolverOptions plain = new SolverOptions();
-    plain.lambda = 0;
-    plain.maxIterations = 60;
+    SolverOptions plain = SolverOptions.builder().lambda(0).maxIterations(60).build();
     SolverResult minNorm = new VarProSolver(plain).solve(LocalEvaluator.ofRows(net, rows, 64), theta);
     assertEquals(n - 1, minNorm.history().get(0).effectiveRank(), "the lost rank is reported");
     assertTrue(minNorm.stopReason() != StopReason.RANK_DEFICIENT && minNorm.iterations() == 60,
@@ -144,8 +138,7 @@ class ConvergenceOracleTest {
     assertTrue(minNorm.loss() < 1e-3 * initial, "λ = 0 run converges: " + minNorm.loss());
     assertTrue(Arrays.stream(minNorm.c()).allMatch(Double::isFinite), "no NaN weights");
 
-    SolverOptions gram = plain.copy();
-    gram.statistics = StatsKind.GRAM;
+    SolverOptions gram = plain.toBuilder().statistics(StatsKind.GRAM).build();
     SolverResult bad = new VarProSolver(gram).solve(LocalEvaluator.ofRows(net, rows, 64), theta);
     assertEquals(StopReason.RANK_DEFICIENT, bad.stopReason());
     assertEquals(n - 1, bad.effectiveRank());
@@ -173,10 +166,8 @@ class ConvergenceOracleTest {
     double cond = sv[0] / sv[sv.length - 1];
     assertTrue(cond >= 1e8, "the problem must be ill-conditioned, cond(A) = " + cond);
 
-    SolverOptions qr = new SolverOptions();
-    qr.maxIterations = 300;
-    SolverOptions gram = qr.copy();
-    gram.statistics = StatsKind.GRAM;
+    SolverOptions qr = SolverOptions.builder().maxIterations(300).build();
+    SolverOptions gram = qr.toBuilder().statistics(StatsKind.GRAM).build();
     SolverResult a = new VarProSolver(qr).solve(ev, theta0);
     SolverResult b = new VarProSolver(gram).solve(ev, theta0);
     double lossQr = InnerSolver.solve(ev.project(a.theta(), StatsKind.QR), 0).loss();

@@ -11,8 +11,7 @@ class LmDampingTest {
 
   @Test
   void nielsenStartsAtTauTimesTheLargestCurvatureAndKeepsItsMuAfterwards() {
-    SolverOptions o = new SolverOptions();
-    o.tau = 1e-3;
+    SolverOptions o = SolverOptions.builder().tau(1e-3).build();
     LmDamping d = LmDamping.start(o);
     assertEquals(1e-3 * 8.0, d.initial(8.0, 1.0), 0);
     // The carried μ wins over a new curvature.
@@ -21,7 +20,7 @@ class LmDampingTest {
 
   @Test
   void acceptedStepsScaleMuByNielsensFactor() {
-    SolverOptions o = new SolverOptions();
+    SolverOptions o = SolverOptions.defaults();
     // (ρ, factor): max(1/3, 1 − (2ρ − 1)³): 1/3 for ρ ≥ 1, 1 at ρ = 1/2, 2 at ρ → 0.
     double[][] cases = {{1.0, 1.0 / 3}, {2.0, 1.0 / 3}, {0.5, 1.0}, {0.0, 2.0}, {0.75, 1 - 0.125}};
     for (double[] c : cases) {
@@ -33,22 +32,19 @@ class LmDampingTest {
 
   @Test
   void rejectionsGrowMuGeometricallyNotSuperExponentially() {
-    LmDamping d = new LmDamping(new SolverOptions(), 1e-14);
+    LmDamping d = new LmDamping(SolverOptions.defaults(), 1e-14);
     for (int k = 1; k <= 40; k++) {
       assertTrue(d.rejected());
       // 4^k exactly: powers of two are exact in binary floating point.
       assertEquals(1e-14 * Math.pow(4, k), d.mu(), 1e-14 * Math.pow(4, k) * 1e-15);
     }
-    LmDamping huge = new LmDamping(new SolverOptions(), Double.MAX_VALUE / 2);
+    LmDamping huge = new LmDamping(SolverOptions.defaults(), Double.MAX_VALUE / 2);
     assertFalse(huge.rejected(), "an overflowing μ reports that no larger damping exists");
   }
 
   @Test
   void residualScheduleFollowsTheResidualNorm() {
-    SolverOptions o = new SolverOptions();
-    o.damping = Damping.RESIDUAL;
-    o.residualKappa = 3;
-    o.residualExponent = 2;
+    SolverOptions o = SolverOptions.builder().damping(Damping.RESIDUAL).residualKappa(3).residualExponent(2).build();
     LmDamping d = LmDamping.start(o);
     // ‖r‖ = √(2f) = 0.1 → μ = 3·0.1² = 0.03, recomputed at every iteration.
     assertEquals(0.03, d.initial(1.0, 0.005), 1e-16);

@@ -26,10 +26,7 @@ class MatrixFreeStepTest {
   }
 
   private static SolverOptions convergedCg() {
-    SolverOptions o = new SolverOptions();
-    o.cgTolerance = 1e-14;
-    o.cgMaxIterations = 1000;
-    return o;
+    return SolverOptions.builder().cgTolerance(1e-14).cgMaxIterations(1000).build();
   }
 
   /**
@@ -163,16 +160,11 @@ class MatrixFreeStepTest {
   void shortSolveReachesTheFactorLoss() {
     RowBlock rows = data(60, 1);
     LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 16);
-    SolverOptions o = convergedCg();
-    o.lambda = 1e-6;
-    o.maxIterations = 15;
     // μ = κ‖r‖: the same damping sequence for both (μ₀ from diag H needs the dense matrix).
-    o.damping = Damping.RESIDUAL;
-    o.residualKappa = 0.1;
-    o.step = StepMethod.FACTOR;
-    SolverResult dense = new VarProSolver(o).solve(ev, theta);
-    o.step = StepMethod.MATRIX_FREE;
-    SolverResult mf = new VarProSolver(o).solve(ev, theta);
+    SolverOptions.Builder o = convergedCg().toBuilder().lambda(1e-6).maxIterations(15).damping(Damping.RESIDUAL)
+        .residualKappa(0.1);
+    SolverResult dense = new VarProSolver(o.step(StepMethod.FACTOR).build()).solve(ev, theta);
+    SolverResult mf = new VarProSolver(o.step(StepMethod.MATRIX_FREE).build()).solve(ev, theta);
     assertTrue(dense.loss() < 0.5 * dense.history().get(0).loss(), "the factor solve made progress");
     assertEquals(dense.loss(), mf.loss(), 1e-6 * dense.loss());
     int p = net.numParams();

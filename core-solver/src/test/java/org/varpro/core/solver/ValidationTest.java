@@ -33,10 +33,7 @@ class ValidationTest {
       scored.add(new double[] {s});
       return s;
     };
-    SolverOptions o = new SolverOptions();
-    o.lambda = 1e-8;
-    o.maxIterations = 150;
-    o.validationEvery = 5;
+    SolverOptions o = SolverOptions.builder().lambda(1e-8).maxIterations(150).validationEvery(5).build();
     SolverResult r = new VarProSolver(o).solve(LocalEvaluator.ofRows(net, train, 64), net.initialParams(3), v);
     double min = scored.stream().mapToDouble(a -> a[0]).min().orElseThrow();
     assertEquals(min, r.validationScore(), 0.0, "the reported score is the best one seen");
@@ -44,8 +41,7 @@ class ValidationTest {
         "the returned (θ, C) reproduce that score");
     assertTrue(r.selectedIteration() % 5 == 0 || r.selectedIteration() == r.iterations());
     // Without validation the last iterate comes back.
-    SolverOptions plain = o.copy();
-    plain.validationEvery = 0;
+    SolverOptions plain = o.toBuilder().validationEvery(0).build();
     SolverResult last = new VarProSolver(plain).solve(LocalEvaluator.ofRows(net, train, 64), net.initialParams(3));
     assertEquals(last.iterations(), last.selectedIteration());
     assertTrue(Double.isNaN(last.validationScore()));
@@ -57,11 +53,8 @@ class ValidationTest {
     int[] calls = {0};
     // A score that only gets worse after the start: two misses exhaust a patience of 2.
     Validation worse = (theta, c) -> calls[0]++;
-    SolverOptions o = new SolverOptions();
-    o.lambda = 1e-8;
-    o.maxIterations = 100;
-    o.validationEvery = 1;
-    o.validationPatience = 2;
+    SolverOptions o = SolverOptions.builder().lambda(1e-8).maxIterations(100).validationEvery(1).validationPatience(2)
+        .build();
     SolverResult r = new VarProSolver(o).solve(LocalEvaluator.ofRows(net, train, 64), net.initialParams(3), worse);
     assertEquals(StopReason.VALIDATION, r.stopReason());
     assertEquals(2, r.iterations());
