@@ -49,12 +49,14 @@ final class FactorStepSolver extends StepSolver {
       }
       System.arraycopy(r, p * rr, rhs, 0, p);
       this.rows = p;
+      // rows ≥ p + 1, so the factor is the (p+1)×(p+1) triangle [R | Qᵀb] itself.
+      this.triangle = r;
     } else {
       this.js = scaled;
       this.rhs = b.clone();
       this.rows = rows;
+      this.triangle = rows == p && upperTriangular(js, p) ? augmentedTriangle(js, rhs, p) : null;
     }
-    this.triangle = this.rows == p && upperTriangular(js, p) ? augmentedTriangle(js, rhs, p) : null;
   }
 
   /** Whether the p×p column-major matrix has exact zeros below its diagonal (R22 of a factor). */

@@ -136,7 +136,6 @@ public final class LevenbergMarquardt {
         at = problem.atLambda(at, lambda);
       }
       history.add(rec);
-      double seconds = (System.nanoTime() - start) * 1e-9;
       double loss = at.inner().loss();
       slowSteps = previousLoss - loss <= options.relativeTolerance * Math.abs(previousLoss) ? slowSteps + 1 : 0;
       if (!Double.isFinite(loss)) {
@@ -147,7 +146,7 @@ public final class LevenbergMarquardt {
         reason = StopReason.LOSS_TOLERANCE;
       } else if (slowSteps >= 3) {
         reason = StopReason.RELATIVE_TOLERANCE;
-      } else if (seconds >= options.timeBudgetSeconds) {
+      } else if (deadline.passed()) {
         reason = StopReason.TIME_BUDGET;
       }
       if (best != null && iteration % options.validationEvery == 0) {
