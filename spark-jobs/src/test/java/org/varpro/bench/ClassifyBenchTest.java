@@ -54,6 +54,13 @@ class ClassifyBenchTest {
         "model { hidden = [8] }\nsolver { max-iterations = 3 }\n");
   }
 
+  /** The rows of {@link #config()}, loaded as the bench loads them (release them after). */
+  ClassifyData data() throws IOException {
+    Path config = config();
+    JobConfig job = JobConfig.parse(JobConfig.load(config, List.of()), config, null, null);
+    return ClassifyData.load(ClassifyJob.check(job).data(), job, TestSpark.session());
+  }
+
   @Test
   void varproIsTrainAndBothAreMeasuredAlike() throws IOException {
     Path config = config();
@@ -102,9 +109,7 @@ class ClassifyBenchTest {
    */
   @Test
   void mllibMetricsOnTheDriverEqualMllibsTransform() throws IOException {
-    Path config = config();
-    JobConfig job = JobConfig.parse(JobConfig.load(config, List.of()), config, null, null);
-    ClassifyData data = ClassifyData.load(ClassifyJob.check(job).data(), job, TestSpark.session());
+    ClassifyData data = data();
     try {
       RowBlock train = data.train();
       Dataset<Row> frame = ClassifyBench.frame(TestSpark.session(), data.trainBlocks(), 10, null).cache();
@@ -140,9 +145,7 @@ class ClassifyBenchTest {
    */
   @Test
   void mllibFitsTheTrainingRowsLessTheSelectionRows() throws IOException {
-    Path config = config();
-    JobConfig job = JobConfig.parse(JobConfig.load(config, List.of()), config, null, null);
-    ClassifyData data = ClassifyData.load(ClassifyJob.check(job).data(), job, TestSpark.session());
+    ClassifyData data = data();
     try {
       RowBlock train = data.train();
       ClassifyBench.Selection selection = ClassifyBench.selection(data, 10, 3, 0.1);
