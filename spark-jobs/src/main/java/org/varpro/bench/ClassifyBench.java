@@ -299,13 +299,12 @@ public final class ClassifyBench {
       double seconds, String stop, List<String> log) {}
 
   /**
-   * MLlib fitted for (about) {@code target} seconds: calibration, then the fits of a {@link
-   * MllibRounds.Plan}, each scored on the selection rows.
+   * A warm-up fit of k iterations (JIT, caches; not used), then timed fits of k, 2k and 4k
+   * iterations from the seeded weights: the calibration of a fit's cost.
    */
-  static Mllib mllibForTime(Dataset<Row> frame, int[] layers, long seed, double target, RowBlock selection,
-      int classes, Options o) {
+  private static MllibRounds.Fits calibrate(Dataset<Row> frame, int[] layers, long seed, Options o,
+      List<String> log) {
     int k = o.calibrationIterations;
-    List<String> log = new ArrayList<>();
     o.progress.accept("bench: mllib warm-up fit (" + k + " iterations)");
     Timed<MultilayerPerceptronClassificationModel> warm = Timed.run(() -> mllib(layers, seed, k, null, o).fit(frame));
     int[] sizes = {k, 2 * k, 4 * k};
@@ -321,6 +320,17 @@ public final class ClassifyBench {
     log.add(String.format(Locale.ROOT, "mllib calibration: warm-up %d iterations %.1f s; fits of %d, %d and %d "
         + "iterations %.1f, %.1f and %.1f s: least squares %.3f s/iteration + %.1f s fixed", k, warm.seconds(),
         sizes[0], sizes[1], sizes[2], seconds[0], seconds[1], seconds[2], rate.perIteration(), rate.fixed()));
+    return calibration;
+  }
+
+  /**
+   * MLlib fitted for (about) {@code target} seconds: calibration, then the fits of a {@link
+   * MllibRounds.Plan}, each scored on the selection rows.
+   */
+  static Mllib mllibForTime(Dataset<Row> frame, int[] layers, long seed, double target, RowBlock selection,
+      int classes, Options o) {
+    List<String> log = new ArrayList<>();
+    MllibRounds.Fits calibration = calibrate(frame, layers, seed, o, log);
     MllibRounds.Plan plan = new MllibRounds.Plan(calibration, target, o.firstRoundShare, seed);
     MultilayerPerceptronClassificationModel last = null;
     MultilayerPerceptronClassificationModel best = null;
@@ -356,9 +366,10 @@ public final class ClassifyBench {
     }
     MllibRounds.Outcome chosen = plan.best();
     if (chosen == null) {
+      MllibRounds.Rate r = plan.rate();
       throw new IllegalStateException(String.format(Locale.ROOT, "varpro's %.1f s leave MLlib no iteration "
-          + "(%.3f s/iteration + %.1f s fixed); give a larger budget (--seconds)", target, rate.perIteration(),
-          rate.fixed()));
+          + "(%.3f s/iteration + %.1f s fixed); give a larger budget (--seconds)", target, r.perIteration(),
+          r.fixed()));
     }
     MllibRounds.Rate r = plan.rate();
     if (plan.timeLeft() > 0) {
