@@ -191,7 +191,7 @@ public final class ClassifyBench {
     try {
       long fitted = frame.count();
       notes.add(String.format(Locale.ROOT, "mllib's model: the fit with the lowest log-loss on %s; mllib fits "
-          + "the other %d training rows", selection.description(), fitted));
+          + "%d training rows", selection.description(), fitted));
       m = mllibForTime(frame, layers, s.model().seed(), target, selection.rows(), classes, o);
     } finally {
       frame.unpersist();
