@@ -22,7 +22,7 @@ public final class SolverConfig {
   }
 
   /** The declared keys, in order. */
-  public static List<String> keys(List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> specs) {
+  public static List<String> keys(List<OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>>> specs) {
     return specs.stream().map(OptionSpec::key).toList();
   }
 
@@ -31,10 +31,10 @@ public final class SolverConfig {
    * keep their defaults), rejects keys that are not declared, and builds the options; each error
    * names {@code section.key} and its place in the file.
    */
-  public static <O extends LmOptions> O read(Config root, String section, LmOptions.Builder<O, ?> builder) {
+  public static <O extends LmOptions<O, ?>> O read(Config root, String section, LmOptions.Builder<O, ?> builder) {
     if (root.hasPath(section)) {
       StrictConfig.requireOnly(root, section, keys(builder.specs()));
-      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : builder.specs()) {
+      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : builder.specs()) {
         String path = section + "." + spec.key();
         if (!root.hasPath(path)) {
           continue;
@@ -55,7 +55,7 @@ public final class SolverConfig {
    * Builds the options, whose checks name the option in kebab-case first ("lambda must be ..."),
    * turning a failure into a ConfigError naming {@code section.option} and its place.
    */
-  private static <O extends LmOptions> O built(Config root, String section, LmOptions.Builder<O, ?> builder) {
+  private static <O extends LmOptions<O, ?>> O built(Config root, String section, LmOptions.Builder<O, ?> builder) {
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {

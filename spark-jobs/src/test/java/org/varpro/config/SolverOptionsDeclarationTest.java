@@ -3,12 +3,17 @@ package org.varpro.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -24,6 +29,7 @@ import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.solver.LmOptions;
 import org.varpro.core.solver.OptionSpec;
 import org.varpro.core.solver.SolverOptions;
+import org.varpro.core.solver.StepMethod;
 
 /**
  * The solver options are declared once ({@link OptionSpec}); this checks that the declarations,
@@ -43,8 +49,8 @@ class SolverOptionsDeclarationTest {
   @Test
   void everyDeclaredKeyIsReadIntoItsOption() {
     for (Kind kind : KINDS) {
-      LmOptions defaults = kind.builder().get().build();
-      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : defaults.specs()) {
+      LmOptions<?, ?> defaults = kind.builder().get().build();
+      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : defaults.specs()) {
         Object before = spec.value(defaults);
         assertEquals(spec.defaultValue(), before, kind.name() + ": " + spec.key() + " is built at its default");
         Object changed = readNonDefault(kind, spec, before);
@@ -57,7 +63,7 @@ class SolverOptionsDeclarationTest {
   void everyDeclaredKeyIsDocumented() throws IOException {
     for (Kind kind : KINDS) {
       String text = Files.readString(kind.documentation());
-      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
+      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
         assertFalse(spec.doc().isBlank(), spec.key() + " has no documentation line");
         Pattern line = Pattern.compile("(?m)^\\s*(#\\s*)?" + Pattern.quote(spec.key()) + "\\s*=");
         assertTrue(line.matcher(text).find(), kind.name() + ": " + spec.key() + " is not documented in "
@@ -77,7 +83,7 @@ class SolverOptionsDeclarationTest {
     assertEquals(classificationOwn, declaredOwn);
     Set<String> keys = new HashSet<>();
     for (Kind kind : KINDS) {
-      for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
+      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
         assertTrue(keys.add(kind.name() + spec.key()), "declared twice: " + spec.key());
       }
     }
@@ -112,6 +118,35 @@ class SolverOptionsDeclarationTest {
     assertEquals("lambda must be finite and > 0 for classification", e.getMessage());
   }
 
+  /**
+   * Options stay values through Java serialization: the copy equals the original, has the same
+   * declarations and makes a builder of its kind (the kind resolves to its class's constant).
+   */
+  @Test
+  void optionsSurviveSerialization() throws Exception {
+    SolverOptions a = SolverOptions.builder().lambda(1e-6).step(StepMethod.GRAM).build();
+    SolverOptions a2 = roundTrip(a);
+    assertEquals(a, a2);
+    assertSame(a.specs(), a2.specs());
+    assertEquals(7, a2.toBuilder().maxIterations(7).build().maxIterations);
+    ClassifierOptions c = ClassifierOptions.builder().curvatureSample(0.5).build();
+    ClassifierOptions c2 = roundTrip(c);
+    assertEquals(c, c2);
+    assertSame(c.specs(), c2.specs());
+    assertEquals(0.25, c2.toBuilder().thetaRidge(0.25).build().thetaRidge, 0.0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T o) throws IOException, ClassNotFoundException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
+  }
+
   @Test
   void undeclaredKeysAndBadValuesNameTheKey() {
     Config unknown = ConfigFactory.parseString("solver { tua = 1 }");
@@ -127,13 +162,13 @@ class SolverOptionsDeclarationTest {
    * Sets the key alone to the first candidate value that differs from the default and passes
    * validation, reads the section, and returns what the declaration's getter sees.
    */
-  private static Object readNonDefault(Kind kind, OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec,
+  private static Object readNonDefault(Kind kind, OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec,
       Object before) {
     // An option bounded by another (lambda-floor <= lambda) gets that one raised alongside.
     for (String companion : List.of("", "lambda = 1, ")) {
       for (String candidate : candidates(spec, before)) {
         Config c = ConfigFactory.parseString("solver { " + companion + spec.key() + " = " + candidate + " }");
-        LmOptions read;
+        LmOptions<?, ?> read;
         try {
           read = SolverConfig.read(c, "solver", kind.builder().get());
         } catch (ConfigError invalid) {
@@ -148,7 +183,7 @@ class SolverOptionsDeclarationTest {
     throw new AssertionError(kind.name() + ": no candidate value of " + spec.key() + " was read");
   }
 
-  private static List<String> candidates(OptionSpec<LmOptions, LmOptions.Builder<?, ?>> spec, Object before) {
+  private static List<String> candidates(OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec, Object before) {
     List<String> out = new ArrayList<>();
     switch (spec.type()) {
       case INT -> out.addAll(List.of(String.valueOf((Integer) before + 1), "1", "7"));

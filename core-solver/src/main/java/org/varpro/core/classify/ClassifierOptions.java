@@ -12,7 +12,7 @@ import org.varpro.core.stats.StatsKind;
  * solve's and the step's, each declared once in {@link #SPECS} (the {@code solver} section of a
  * classification configuration; documented key by key in conf/digits.conf).
  */
-public final class ClassifierOptions extends LmOptions {
+public final class ClassifierOptions extends LmOptions<ClassifierOptions, ClassifierOptions.Builder> {
   private static final long serialVersionUID = 2L;
 
   /** Optional ridge ½α‖θ‖² on the hidden parameters (weight decay; DESIGN §2.1); 0 = off. */
@@ -39,11 +39,11 @@ public final class ClassifierOptions extends LmOptions {
    * The classification options: the driver's that apply (with the classification defaults of
    * some), then the inner solve's and the step's.
    */
-  public static final List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> SPECS;
+  public static final List<OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>>> SPECS;
 
   static {
-    List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> s = new ArrayList<>();
-    for (OptionSpec<LmOptions, LmOptions.Builder<?, ?>> d : driver("max-iterations", "time-budget",
+    List<OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>>> s = new ArrayList<>();
+    for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> d : driver("max-iterations", "time-budget",
         "gradient-tolerance", "loss-tolerance", "relative-tolerance", "max-rejections", "lambda", "tau", "initial-mu",
         "statistics", "matrix-free-threshold", "cg-tolerance", "cg-max-iterations")) {
       s.add(switch (d.key()) {
@@ -88,6 +88,9 @@ public final class ClassifierOptions extends LmOptions {
     SPECS = List.copyOf(s);
   }
 
+  private static final Kind<ClassifierOptions, Builder> KIND =
+      new Kind<>(SPECS, Builder::new, ClassifierOptions::new);
+
   private ClassifierOptions(Builder b) {
     super(b);
     thetaRidge = b.thetaRidge;
@@ -103,7 +106,7 @@ public final class ClassifierOptions extends LmOptions {
 
   /** A builder at the declared (classification) defaults. */
   public static Builder builder() {
-    return new Builder();
+    return KIND.builder();
   }
 
   /** The declared (classification) defaults. */
@@ -112,18 +115,7 @@ public final class ClassifierOptions extends LmOptions {
   }
 
   @Override
-  public List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> specs() {
-    return SPECS;
-  }
-
-  @Override
-  public Builder toBuilder() {
-    return copyInto(new Builder());
-  }
-
-  @Override
   protected void crossChecks() {
-    super.crossChecks();
     require(lambda > 0, "lambda must be finite and > 0 for classification");
     require(innerTolerance > 0 || innerRelativeTolerance > 0,
         "inner-tolerance must be > 0 when inner-relative-tolerance is 0");
@@ -142,13 +134,7 @@ public final class ClassifierOptions extends LmOptions {
     private int curvatureSeed;
 
     private Builder() {
-      super(SPECS);
-      defaults();
-    }
-
-    @Override
-    protected ClassifierOptions make() {
-      return new ClassifierOptions(this);
+      super(KIND);
     }
 
     public Builder thetaRidge(double v) {

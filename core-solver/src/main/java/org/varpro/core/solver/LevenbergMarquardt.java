@@ -17,11 +17,11 @@ import org.varpro.core.linalg.Lapack;
  * {@link SolverState} for the listener (what {@link #run} resumes from).
  */
 public final class LevenbergMarquardt {
-  private final LmOptions options;
+  private final LmOptions<?, ?> options;
   private final SolverListener listener;
 
   /** @param options validated by the caller; not modified */
-  public LevenbergMarquardt(LmOptions options, SolverListener listener) {
+  public LevenbergMarquardt(LmOptions<?, ?> options, SolverListener listener) {
     this.options = options;
     this.listener = listener == null ? SolverListener.NONE : listener;
   }

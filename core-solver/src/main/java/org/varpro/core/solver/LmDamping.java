@@ -29,7 +29,7 @@ public final class LmDamping {
   private double mu;
 
   /** A run's damping from its options, continuing from μ (NaN: not started). */
-  public LmDamping(LmOptions options, double mu) {
+  public LmDamping(LmOptions<?, ?> options, double mu) {
     this.schedule = options.damping;
     this.tau = options.tau;
     this.residualKappa = options.residualKappa;
@@ -39,7 +39,7 @@ public final class LmDamping {
   }
 
   /** A fresh run's damping. */
-  public static LmDamping start(LmOptions options) {
+  public static LmDamping start(LmOptions<?, ?> options) {
     return new LmDamping(options, Double.NaN);
   }
 

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.varpro.core.stats.StatsKind;
 
 /**
@@ -12,10 +13,17 @@ import org.varpro.core.stats.StatsKind;
  * cross-entropy, which add their own). An options object is an immutable value: it is made by
  * a {@link Builder}, whose {@link Builder#build()} checks it, and changed copies come from
  * {@link #toBuilder()}. Each option is declared once in {@link #DRIVER} or a kind's list: key,
- * documentation, default (a kind may give a shared option its own), check.
+ * documentation, default (a kind may give a shared option its own), check. What differs
+ * between kinds beyond their fields, the declared list and how to make a builder, is one
+ * {@link Kind} constant per class; everything written in terms of the declarations (defaults,
+ * copies, checks, equality) is here, once.
+ *
+ * @param <O> the options class itself
+ * @param <B> its builder
  */
-public abstract class LmOptions implements Serializable {
-  private static final long serialVersionUID = 1L;
+public abstract class LmOptions<O extends LmOptions<O, B>, B extends LmOptions.Builder<O, B>>
+    implements Serializable {
+  private static final long serialVersionUID = 2L;
 
   public final int maxIterations;
   public final double timeBudgetSeconds;
@@ -46,7 +54,7 @@ public abstract class LmOptions implements Serializable {
   public final int resampleEvery;
 
   /** The driver's options, in the order of the documentation. */
-  public static final List<OptionSpec<LmOptions, Builder<?, ?>>> DRIVER = List.of(
+  public static final List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> DRIVER = List.of(
       OptionSpec.integer("max-iterations", "iteration cap", 500, o -> o.maxIterations, (b, v) -> b.maxIterations(v),
           v -> v >= 0, "be >= 0"),
       OptionSpec.real("time-budget", "wall-clock budget in seconds (absent: none), checked after each iteration "
@@ -100,8 +108,11 @@ public abstract class LmOptions implements Serializable {
       OptionSpec.integer("resample-every", "draw fresh collocation points every this many iterations (0 = fixed)",
           0, o -> o.resampleEvery, (b, v) -> b.resampleEvery(v), v -> v >= 0, "be >= 0"));
 
+  private final Kind<O, B> kind;
+
   /** The driver's options from a builder (the builder checked them: see {@link Builder#build()}). */
-  protected LmOptions(Builder<?, ?> b) {
+  protected LmOptions(Builder<O, B> b) {
+    kind = b.kind;
     maxIterations = b.maxIterations;
     timeBudgetSeconds = b.timeBudgetSeconds;
     gradientTolerance = b.gradientTolerance;
@@ -127,14 +138,18 @@ public abstract class LmOptions implements Serializable {
   }
 
   /** The declared options of this kind (the keys its {@code solver} section takes), in order. */
-  public abstract List<OptionSpec<LmOptions, Builder<?, ?>>> specs();
+  public final List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> specs() {
+    return kind.specs;
+  }
 
   /** A builder holding these options, to make a changed copy. */
-  public abstract Builder<?, ?> toBuilder();
+  public final B toBuilder() {
+    return copyInto(kind.newBuilder.make());
+  }
 
   /** The driver options named, in the order given. */
-  protected static List<OptionSpec<LmOptions, Builder<?, ?>>> driver(String... keys) {
-    List<OptionSpec<LmOptions, Builder<?, ?>>> out = new ArrayList<>();
+  protected static List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> driver(String... keys) {
+    List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> out = new ArrayList<>();
     for (String k : keys) {
       out.add(DRIVER.stream().filter(s -> s.key().equals(k)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no driver option " + k)));
@@ -146,11 +161,11 @@ public abstract class LmOptions implements Serializable {
    * Every driver option and every declared option of this kind copied into {@code b} (a kind
    * that does not declare a driver option still carries its value).
    */
-  protected final <B extends Builder<?, ?>> B copyInto(B b) {
-    for (OptionSpec<LmOptions, Builder<?, ?>> s : DRIVER) {
+  private B copyInto(B b) {
+    for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : DRIVER) {
       s.assign(b, s.value(this));
     }
-    for (OptionSpec<LmOptions, Builder<?, ?>> s : specs()) {
+    for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : specs()) {
       s.assign(b, s.value(this));
     }
     return b;
@@ -161,16 +176,15 @@ public abstract class LmOptions implements Serializable {
    * check, then the rules between options ({@link #crossChecks}).
    */
   private void validate() {
-    for (OptionSpec<LmOptions, Builder<?, ?>> s : specs()) {
+    for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : specs()) {
       s.checkValue(this);
     }
+    require(lambdaFloor <= lambda, "lambda-floor must be in [0, lambda]");
     crossChecks();
   }
 
-  /** Rules that tie options together. */
-  protected void crossChecks() {
-    require(lambdaFloor <= lambda, "lambda-floor must be in [0, lambda]");
-  }
+  /** The kind's rules that tie options together (after the declared checks and the driver's rules). */
+  protected void crossChecks() {}
 
   protected static void require(boolean ok, String message) {
     if (!ok) {
@@ -184,7 +198,7 @@ public abstract class LmOptions implements Serializable {
     if (other == null || other.getClass() != getClass()) {
       return false;
     }
-    LmOptions o = (LmOptions) other;
+    LmOptions<?, ?> o = (LmOptions<?, ?>) other;
     return values().equals(o.values());
   }
 
@@ -195,13 +209,59 @@ public abstract class LmOptions implements Serializable {
 
   private List<Object> values() {
     List<Object> v = new ArrayList<>();
-    for (OptionSpec<LmOptions, Builder<?, ?>> s : DRIVER) {
+    for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : DRIVER) {
       v.add(s.value(this));
     }
-    for (OptionSpec<LmOptions, Builder<?, ?>> s : specs()) {
+    for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : specs()) {
       v.add(s.value(this));
     }
     return v;
+  }
+
+  /**
+   * What makes a kind of options: its declared options, in the order of its documentation, and
+   * how to make its builder and its options from a builder. Each options class holds one
+   * constant and hands it to its builders; the options they build share it. Serialized, a
+   * kind is its builder's constructor alone and resolves to its class's constant.
+   *
+   * @param <O> the options class
+   * @param <B> its builder
+   */
+  public static final class Kind<O extends LmOptions<O, B>, B extends Builder<O, B>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** A kind's builder constructor, serializable so that options values are. */
+    @FunctionalInterface
+    public interface NewBuilder<B> extends Serializable {
+      B make();
+    }
+
+    private final transient List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> specs;
+    private final NewBuilder<B> newBuilder;
+    private final transient Function<B, O> make;
+
+    /**
+     * @param specs the kind's declared options (the driver's it takes, then its own)
+     * @param newBuilder an empty builder (its constructor passes this kind to {@link Builder})
+     * @param make the options of a builder's values (unchecked: {@link Builder#build()} checks)
+     */
+    public Kind(List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> specs, NewBuilder<B> newBuilder,
+        Function<B, O> make) {
+      this.specs = List.copyOf(specs);
+      this.newBuilder = newBuilder;
+      this.make = make;
+    }
+
+    /** A builder at the kind's declared defaults. */
+    public B builder() {
+      Builder<O, B> b = newBuilder.make();
+      return b.defaults();
+    }
+
+    private Object readResolve() {
+      Builder<O, B> b = newBuilder.make();
+      return b.kind;
+    }
   }
 
   /**
@@ -212,7 +272,7 @@ public abstract class LmOptions implements Serializable {
    * @param <O> the options it builds
    * @param <B> the builder itself (so that setters chain across the driver's and the kind's)
    */
-  public abstract static class Builder<O extends LmOptions, B extends Builder<O, B>> {
+  public abstract static class Builder<O extends LmOptions<O, B>, B extends Builder<O, B>> {
     private int maxIterations;
     private double timeBudgetSeconds;
     private double gradientTolerance;
@@ -235,35 +295,29 @@ public abstract class LmOptions implements Serializable {
     private int validationEvery;
     private int validationPatience;
     private int resampleEvery;
-    private final List<OptionSpec<LmOptions, Builder<?, ?>>> specs;
+    private final Kind<O, B> kind;
 
-    /** @param specs the declared options of the kind built */
-    protected Builder(List<OptionSpec<LmOptions, Builder<?, ?>>> specs) {
-      this.specs = specs;
+    /** An empty builder of the kind (its {@link Kind#builder()} sets the defaults). */
+    protected Builder(Kind<O, B> kind) {
+      this.kind = kind;
     }
 
     /** The declared options of the kind built. */
-    public final List<OptionSpec<LmOptions, Builder<?, ?>>> specs() {
-      return specs;
+    public final List<OptionSpec<LmOptions<?, ?>, Builder<?, ?>>> specs() {
+      return kind.specs;
     }
-
-    /** The options object of these values (unchecked). */
-    protected abstract O make();
 
     @SuppressWarnings("unchecked")
     private B self() {
       return (B) this;
     }
 
-    /**
-     * Sets every driver option, then every declared option, to its default (a concrete builder's
-     * constructor calls this); returns this.
-     */
-    protected final B defaults() {
-      for (OptionSpec<LmOptions, Builder<?, ?>> s : DRIVER) {
+    /** Sets every driver option, then every declared option, to its default; returns this. */
+    private B defaults() {
+      for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : DRIVER) {
         s.assign(this, s.defaultValue());
       }
-      for (OptionSpec<LmOptions, Builder<?, ?>> s : specs()) {
+      for (OptionSpec<LmOptions<?, ?>, Builder<?, ?>> s : specs()) {
         s.assign(this, s.defaultValue());
       }
       return self();
@@ -276,8 +330,8 @@ public abstract class LmOptions implements Serializable {
      *     fails its declared check or the rules between options
      */
     public final O build() {
-      O o = make();
-      ((LmOptions) o).validate();
+      O o = kind.make.apply(self());
+      ((LmOptions<O, B>) o).validate(); // private: reached through the class, not the type variable
       return o;
     }
 

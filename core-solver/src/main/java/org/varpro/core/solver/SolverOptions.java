@@ -9,7 +9,7 @@ import java.util.List;
  * {@code solver} section of a regression or PDE configuration; documented key by key in
  * conf/heat.conf).
  */
-public final class SolverOptions extends LmOptions {
+public final class SolverOptions extends LmOptions<SolverOptions, SolverOptions.Builder> {
   private static final long serialVersionUID = 2L;
 
   /**
@@ -24,10 +24,10 @@ public final class SolverOptions extends LmOptions {
   public final boolean diagonalScaling;
 
   /** The least-squares options: every driver option, then the step's. */
-  public static final List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> SPECS;
+  public static final List<OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>>> SPECS;
 
   static {
-    List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> s = new ArrayList<>(DRIVER);
+    List<OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>>> s = new ArrayList<>(DRIVER);
     s.add(OptionSpec.real("rank-tolerance", "relative singular-value cut-off of the λ = 0 inner solve (0 = n·ε)", 0,
         o -> ((SolverOptions) o).rankTolerance, (b, v) -> ((Builder) b).rankTolerance(v), v -> v >= 0 && v < 1,
         "be in [0, 1)"));
@@ -40,6 +40,8 @@ public final class SolverOptions extends LmOptions {
     SPECS = List.copyOf(s);
   }
 
+  private static final Kind<SolverOptions, Builder> KIND = new Kind<>(SPECS, Builder::new, SolverOptions::new);
+
   private SolverOptions(Builder b) {
     super(b);
     rankTolerance = b.rankTolerance;
@@ -50,7 +52,7 @@ public final class SolverOptions extends LmOptions {
 
   /** A builder at the declared defaults. */
   public static Builder builder() {
-    return new Builder();
+    return KIND.builder();
   }
 
   /** The declared defaults. */
@@ -59,18 +61,7 @@ public final class SolverOptions extends LmOptions {
   }
 
   @Override
-  public List<OptionSpec<LmOptions, LmOptions.Builder<?, ?>>> specs() {
-    return SPECS;
-  }
-
-  @Override
-  public Builder toBuilder() {
-    return copyInto(new Builder());
-  }
-
-  @Override
   protected void crossChecks() {
-    super.crossChecks();
     require(step != StepMethod.MATRIX_FREE || (hessian == HessianKind.KAUFMAN && !diagonalScaling),
         "step = matrix-free needs hessian = kaufman and diagonal-scaling = false");
   }
@@ -83,13 +74,7 @@ public final class SolverOptions extends LmOptions {
     private boolean diagonalScaling;
 
     private Builder() {
-      super(SPECS);
-      defaults();
-    }
-
-    @Override
-    protected SolverOptions make() {
-      return new SolverOptions(this);
+      super(KIND);
     }
 
     public Builder rankTolerance(double v) {
