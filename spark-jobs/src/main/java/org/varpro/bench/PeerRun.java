@@ -113,14 +113,28 @@ public final class PeerRun {
     return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
   }
 
-  /** Runs the peer for {@code seconds} at hidden width {@code width}, echoing its lines. */
+  /** Set by submit/varpro to {@link #LAUNCHER_SET_BLAS_THREADS} when it chose OPENBLAS_NUM_THREADS itself. */
+  static final String LAUNCHER_MARK = "VARPRO_BLAS_THREADS_FROM";
+  static final String LAUNCHER_SET_BLAS_THREADS = "launcher-default";
+
+  /**
+   * Runs the peer for {@code seconds} at hidden width {@code width}, echoing its lines, in this
+   * process's environment except for an OPENBLAS_NUM_THREADS the launcher chose for the engine.
+   */
   public static Output run(Path script, int width, double seconds, Consumer<String> echo) {
     List<String> command = List.of("python3", script.toString(), Integer.toString(width),
         formatSeconds(seconds), MODE);
-    echo.accept("peer: " + String.join(" ", command));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (LAUNCHER_SET_BLAS_THREADS.equals(System.getenv(LAUNCHER_MARK))) {
+      // The engine's one OpenBLAS thread is the launcher's default, not the user's setting: the
+      // peer runs as the user's own shell would run it.
+      builder.environment().remove("OPENBLAS_NUM_THREADS");
+    }
+    echo.accept("peer: " + String.join(" ", command) + " (OPENBLAS_NUM_THREADS="
+        + builder.environment().getOrDefault("OPENBLAS_NUM_THREADS", "unset") + ")");
     List<String> lines = new ArrayList<>();
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      Process p = builder.start();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           lines.add(line);

@@ -502,8 +502,9 @@ public final class BenchCommand implements Callable<Integer> {
           "A classification configuration (default conf/fashion-mnist.conf): VarPro as train fits it "
               + "against Spark MLlib's MultilayerPerceptronClassifier (sigmoid hidden layers of the same "
               + "widths, l-bfgs) on the same training rows for the same wall time (MLlib's maxIter "
-              + "calibrated on real fits, then warm-started rounds until the time is used); prints both times, "
-              + "iterations, test and training accuracy and log-loss."})
+              + "calibrated on real fits; top-ups, or restarts from fresh seeds when L-BFGS stops by itself, "
+              + "until the time is used; the fit with the lowest log-loss on held-out training rows is kept); "
+              + "prints both times, every MLlib fit, test and training accuracy and log-loss."})
   static final class Classify implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "conf/fashion-mnist.conf",
         description = "Classification configuration (a classify section; default: ${DEFAULT-VALUE}).")
@@ -527,9 +528,15 @@ public final class BenchCommand implements Callable<Integer> {
     int calibrationIterations;
 
     @Option(names = "--first-round-share", defaultValue = "0.7",
-        description = "MLlib's first round is sized to this share of VarPro's time, top-up rounds fill the rest "
-            + "(default: ${DEFAULT-VALUE}).")
+        description = "MLlib's first fit is sized to this share of VarPro's time, top-ups and restarts fill the "
+            + "rest (default: ${DEFAULT-VALUE}).")
     double firstRoundShare;
+
+    @Option(names = "--selection-fraction", defaultValue = "0.1",
+        description = "Without validation rows in the configuration: the share of the training rows held out of "
+            + "MLlib's fits (stratified, seeded by classify.seed) to choose its model among them "
+            + "(default: ${DEFAULT-VALUE}).")
+    double selectionFraction;
 
     @Option(names = "--mllib-block-size", defaultValue = "128",
         description = "MLlib's blockSize (rows stacked per product) (default: ${DEFAULT-VALUE}).")
@@ -554,6 +561,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       o.calibrationIterations = calibrationIterations;
       o.firstRoundShare = firstRoundShare;
+      o.selectionFraction = selectionFraction;
       o.mllibBlockSize = mllibBlockSize;
       o.progress = line -> {
         err.println(line);

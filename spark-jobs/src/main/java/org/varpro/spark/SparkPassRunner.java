@@ -10,6 +10,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.pass.BlockCheck;
+import org.varpro.core.pass.FoldThreads;
 import org.varpro.core.pass.MergeOrder;
 import org.varpro.core.pass.Pass;
 import org.varpro.core.pass.PassRunner;
@@ -35,7 +36,8 @@ import org.varpro.core.pass.PartitionShape;
  * size), the blocks are collected once and every pass runs its fold in the driver thread: the
  * same fold on the same blocks in the same JVM as the job's one task, so the same bits, without
  * the job's scheduling (several thread hand-offs, which cost more than a small pass on a loaded
- * machine). A cluster, several partitions or more rows always run Spark jobs;
+ * machine); the fold's row chunks go over the local master's cores ({@link FoldThreads}).
+ * A cluster, several partitions or more rows always run Spark jobs;
  * {@link #driverPasses(boolean)} turns the shortcut off.
  */
 public final class SparkPassRunner implements PassRunner, AutoCloseable {
@@ -140,6 +142,15 @@ public final class SparkPassRunner implements PassRunner, AutoCloseable {
     return this;
   }
 
+  /**
+   * Threads a fold in the driver thread grants to its row chunks: the local master's cores
+   * ({@code local[N]}: N), at most {@link FoldThreads#forThisMachine}. No task runs meanwhile,
+   * so these are the cores the job's one task would have had; the bits do not depend on them.
+   */
+  private int driverFoldThreads() {
+    return Math.max(1, Math.min(sc.defaultParallelism(), FoldThreads.forThisMachine()));
+  }
+
   /** Whether the passes run in the driver thread (see {@link #driverPasses(boolean)}). */
   public boolean foldsOnDriver() {
     return driverPasses && partitions == 1 && rows <= DRIVER_PASS_ROW_LIMIT && sc.isLocal();
@@ -189,7 +200,7 @@ public final class SparkPassRunner implements PassRunner, AutoCloseable {
         if (driverBlocks == null) {
           driverBlocks = blocks.collect();
         }
-        return pass.foldPartition(map, 0, driverBlocks.iterator());
+        return FoldThreads.granting(driverFoldThreads(), () -> pass.foldPartition(map, 0, driverBlocks.iterator()));
       }
       Broadcast<FeatureMap> m = mapBroadcast;
       List<T> ordered = OrderedReduction.foldPartitions(blocks,

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -52,6 +54,13 @@ class ClassifyBenchTest {
         "model { hidden = [8] }\nsolver { max-iterations = 3 }\n");
   }
 
+  /** The rows of {@link #config()}, loaded as the bench loads them (release them after). */
+  ClassifyData data() throws IOException {
+    Path config = config();
+    JobConfig job = JobConfig.parse(JobConfig.load(config, List.of()), config, null, null);
+    return ClassifyData.load(ClassifyJob.check(job).data(), job, TestSpark.session());
+  }
+
   @Test
   void varproIsTrainAndBothAreMeasuredAlike() throws IOException {
     Path config = config();
@@ -73,7 +82,10 @@ class ClassifyBenchTest {
     String text = report.table().render();
     assertTrue(text.contains("equal time: varpro"), text);
     assertTrue(text.contains("mllib calibration: warm-up 2 iterations"), text);
-    assertTrue(progress.stream().anyMatch(l -> l.startsWith("bench: mllib round 1: maxIter")), progress.toString());
+    assertTrue(progress.stream().anyMatch(l -> l.startsWith("bench: mllib fit 1 (70% of varpro's time): maxIter")),
+        progress.toString());
+    assertTrue(report.mllibFits() >= 1, report.toString());
+    assertTrue(text.contains("mllib's model: the fit with the lowest log-loss on 33 training rows held out"), text);
 
     // The oracle for VarPro's side: train of the same configuration, bit for bit.
     TrainJob.Options t = new TrainJob.Options();
@@ -97,12 +109,10 @@ class ClassifyBenchTest {
    */
   @Test
   void mllibMetricsOnTheDriverEqualMllibsTransform() throws IOException {
-    Path config = config();
-    JobConfig job = JobConfig.parse(JobConfig.load(config, List.of()), config, null, null);
-    ClassifyData data = ClassifyData.load(ClassifyJob.check(job).data(), job, TestSpark.session());
+    ClassifyData data = data();
     try {
       RowBlock train = data.train();
-      Dataset<Row> frame = ClassifyBench.frame(TestSpark.session(), data.trainBlocks(), 10).cache();
+      Dataset<Row> frame = ClassifyBench.frame(TestSpark.session(), data.trainBlocks(), 10, null).cache();
       assertEquals(train.rows, frame.count());
       MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier()
           .setLayers(new int[] {64, 8, 10}).setMaxIter(5).setSeed(1).fit(frame);
@@ -124,6 +134,50 @@ class ClassifyBenchTest {
       // Sums of 300 terms of order 1: a few ulps of the total.
       assertEquals(transform.logLoss(), driver.logLoss(), 1e-12);
       frame.unpersist();
+    } finally {
+      data.release().run();
+    }
+  }
+
+  /**
+   * Without validation rows, MLlib fits the training rows less a stratified seeded share: the
+   * frame holds exactly the other rows, in order, and the held-out rows are the selection block.
+   */
+  @Test
+  void mllibFitsTheTrainingRowsLessTheSelectionRows() throws IOException {
+    ClassifyData data = data();
+    try {
+      RowBlock train = data.train();
+      ClassifyBench.Selection selection = ClassifyBench.selection(data, 10, 3, 0.1);
+      boolean[] heldOut = selection.heldOut();
+      assertEquals(train.rows, heldOut.length);
+      Broadcast<boolean[]> mask = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext())
+          .broadcast(heldOut);
+      List<Row> rows = ClassifyBench.frame(TestSpark.session(), data.trainBlocks(), 10, mask).collectAsList();
+      mask.destroy();
+      assertEquals(train.rows - selection.rows().rows, rows.size());
+      int kept = 0;
+      int held = 0;
+      for (int i = 0; i < train.rows; i++) {
+        if (heldOut[i]) {
+          assertEquals(ClassLabels.label(train, i, 10), ClassLabels.label(selection.rows(), held, 10), "row " + i);
+          assertEquals(train.input(i, 0), selection.rows().input(held++, 0), 0.0);
+        } else {
+          Row r = rows.get(kept++);
+          assertEquals(ClassLabels.label(train, i, 10), (int) r.getDouble(0), "row " + i);
+          assertEquals(train.input(i, 5), ((Vector) r.get(1)).apply(5), 0.0);
+        }
+      }
+      // Stratified: round(0.1 · rows of the class) of every class.
+      int[] perClass = new int[10];
+      int[] heldPerClass = new int[10];
+      for (int i = 0; i < train.rows; i++) {
+        perClass[ClassLabels.label(train, i, 10)]++;
+        heldPerClass[ClassLabels.label(train, i, 10)] += heldOut[i] ? 1 : 0;
+      }
+      for (int k = 0; k < 10; k++) {
+        assertEquals(Math.round(0.1 * perClass[k]), heldPerClass[k], "class " + k);
+      }
     } finally {
       data.release().run();
     }

@@ -7,8 +7,9 @@ import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 
 /**
- * Passes in this process, in one thread: the rows come as P partitions of blocks; a pass folds
- * each partition ({@link Pass#foldPartition}) and merges the partials in {@link MergeOrder}. With
+ * Passes in this process: the rows come as P partitions of blocks; a pass folds each partition
+ * ({@link Pass#foldPartition}, in the calling thread, with the {@link #foldThreads} it grants to
+ * the fold's row chunks) and merges the partials in {@link MergeOrder}. With
  * one partition that is one fold over all blocks in order (a plain single-process evaluator);
  * with the partitions a Spark run had, it is that run's arithmetic bit for bit (a sweep task).
  */
@@ -19,6 +20,8 @@ public final class PartitionedRunner implements PassRunner {
   private final long rows;
   private final int outputs;
   private MergeOrder mergeOrder = MergeOrder.DEFAULT;
+  /** Threads granted to each partition's fold ({@link FoldThreads}); 1: the calling thread only. */
+  private int foldThreads = 1;
   private long passes;
   /** Round r → the partitions of round r, or null when the rows are fixed. */
   private IntFunction<RowBlock[][]> rounds;
@@ -68,11 +71,25 @@ public final class PartitionedRunner implements PassRunner {
     return mergeOrder;
   }
 
+  /**
+   * Threads each partition's fold may spread its row chunks over ({@link FoldThreads}; default
+   * 1). The result is the same bits for any count; returns this runner.
+   */
+  public PartitionedRunner foldThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("fold threads must be >= 1, got " + threads);
+    }
+    this.foldThreads = threads;
+    return this;
+  }
+
   @Override
   public <T> T run(String what, Pass<T> pass) {
     List<T> partials = new ArrayList<>(partitions.length);
     for (int j = 0; j < partitions.length; j++) {
-      partials.add(pass.foldPartition(map, j, List.of(partitions[j]).iterator()));
+      int partition = j;
+      partials.add(FoldThreads.granting(foldThreads,
+          () -> pass.foldPartition(map, partition, List.of(partitions[partition]).iterator())));
     }
     passes++;
     return pass.mergeOrder(mergeOrder).reduce(partials, pass::merge);
@@ -88,7 +105,8 @@ public final class PartitionedRunner implements PassRunner {
     if (rounds == null) {
       return (PartitionedRunner) PassRunner.super.redraw(round);
     }
-    PartitionedRunner next = new PartitionedRunner(map, rounds.apply(round), check).mergeOrder(mergeOrder);
+    PartitionedRunner next = new PartitionedRunner(map, rounds.apply(round), check).mergeOrder(mergeOrder)
+        .foldThreads(foldThreads);
     next.rounds = rounds;
     next.passes = passes;
     return next;

@@ -4,19 +4,21 @@ import java.util.function.IntFunction;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.pass.BlockCheck;
+import org.varpro.core.pass.FoldThreads;
 import org.varpro.core.pass.PartitionedRunner;
 import org.varpro.core.pass.PassRunner;
 
 /**
  * Single-process passes: the blocks folded one after another, in a fixed order (a
- * {@link PassEvaluator} over one partition). With one partition a Spark run is this run bit for
- * bit, fused passes included.
+ * {@link PassEvaluator} over one partition), a block's row chunks spread over the cores this
+ * process may use ({@link FoldThreads#forThisMachine}; the same bits for any thread count).
+ * With one partition a Spark run is this run bit for bit, fused passes included.
  */
 public final class LocalEvaluator extends PassEvaluator {
   private final PartitionedRunner rows;
 
   public LocalEvaluator(FeatureMap map, RowBlock... blocks) {
-    this(PartitionedRunner.single(map, blocks, BlockCheck.NONE));
+    this(PartitionedRunner.single(map, blocks, BlockCheck.NONE).foldThreads(FoldThreads.forThisMachine()));
   }
 
   private LocalEvaluator(PartitionedRunner rows) {
@@ -35,7 +37,7 @@ public final class LocalEvaluator extends PassEvaluator {
    */
   public static LocalEvaluator redrawable(FeatureMap map, IntFunction<RowBlock[]> rounds) {
     return new LocalEvaluator(PartitionedRunner.redrawable(map, r -> new RowBlock[][] {rounds.apply(r)},
-        BlockCheck.NONE));
+        BlockCheck.NONE).foldThreads(FoldThreads.forThisMachine()));
   }
 
   /** Splits one block of rows into blocks of at most {@code blockRows}. */

@@ -1,10 +1,15 @@
 package org.varpro.core.stats;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.pass.FoldThreads;
+import org.varpro.core.pass.MergeOrder;
 
 /**
  * Pass 1 carrying the ingredients of pass 2 (DESIGN §2.2–§2.3), for feature maps whose every
@@ -45,8 +50,29 @@ public final class FusedStats implements Serializable {
     this.stats = new QrStats(features + params + outputs);
   }
 
-  /** Folds one block at parameters θ: A and B from one forward and one backward pass. */
+  /**
+   * Folds one block at parameters θ. A block of many rows for its columns is cut into
+   * {@link QrStats#chunks} chunks whose factors are computed independently (on the granted
+   * {@link FoldThreads}, else one after another) and merged pairwise in order, then merged into
+   * the running factor; the cut depends on the rows only, so the bits do not depend on threads.
+   */
   public FusedStats add(FeatureMap map, double[] theta, RowBlock block) {
+    int cols = features + params + outputs;
+    int chunks = QrStats.chunks(block.rows, cols);
+    if (chunks == 1) {
+      stats.addRows(weightedRows(map, theta, block), block.rows);
+      return this;
+    }
+    List<Callable<QrStats>> work = new ArrayList<>(chunks);
+    for (RowBlock part : block.split((block.rows + chunks - 1) / chunks)) {
+      work.add(() -> QrStats.factorOf(weightedRows(map, theta, part), part.rows, cols));
+    }
+    stats.merge(MergeOrder.PAIRWISE_TO_ONE.reduce(FoldThreads.inOrder(work), (a, b) -> (QrStats) a.merge(b)));
+    return this;
+  }
+
+  /** [W½A | W½B | W½Y] of one block: A and B from one forward and one backward pass. */
+  private double[] weightedRows(FeatureMap map, double[] theta, RowBlock block) {
     int r = block.rows;
     int n = features;
     int p = params;
@@ -58,8 +84,7 @@ public final class FusedStats implements Serializable {
     map.rowJacobianProducts(theta, block, new double[][] {ones}, m, 0, new double[][] {m}, new int[] {n * r});
     System.arraycopy(block.y, 0, m, (n + p) * r, r * outputs);
     ProjectionStats.scaleRows(m, r, cols, block.weight);
-    stats.addRows(m, r);
-    return this;
+    return m;
   }
 
   public FusedStats merge(FusedStats other) {

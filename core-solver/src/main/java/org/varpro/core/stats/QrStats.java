@@ -39,6 +39,8 @@ public final class QrStats implements AugmentedStats {
   static final int BUFFER_FACTOR = 8;
   /** The fewest rows a multi-panel block update takes at a time. */
   static final int MIN_BLOCK_ROWS = 512;
+  /** The most chunks a block is cut into ({@link #chunks}). */
+  static final int MAX_CHUNKS = 4;
 
   private final int cols;
   private long count;
@@ -62,6 +64,32 @@ public final class QrStats implements AugmentedStats {
     s.r = factor.r().clone();
     s.rows = factor.rows();
     s.count = count;
+    return s;
+  }
+
+  /**
+   * Chunks of a block of {@code rows} rows for a factor of {@code cols} columns (see
+   * {@link FusedStats#add}): the largest power of two, at most {@link #MAX_CHUNKS}, that leaves
+   * every chunk at least {@code cols} rows; 1 for a block shorter than two factors. Flops do
+   * not grow: each chunk's dgeqrf skips the ⅔n³ of a triangle and each merge of two triangles
+   * costs ⅔n³ ({@link StackedQr}). A power of two splits evenly over two or four cores and its
+   * factors merge pairwise level by level; more chunks would spend the time in merges, which
+   * run slower than dgeqrf. The rule sees the rows only, never the cores, so every machine
+   * computes the same bits.
+   */
+  public static int chunks(int rows, int cols) {
+    int chunks = 1;
+    while (chunks < MAX_CHUNKS && (long) rows >= 2L * chunks * cols) {
+      chunks *= 2;
+    }
+    return chunks;
+  }
+
+  /** The factor of {@code rows} rows (column-major, {@code cols} columns), factored now. */
+  static QrStats factorOf(double[] block, int rows, int cols) {
+    QrStats s = new QrStats(cols);
+    s.addRows(block, rows);
+    s.bringPendingIn();
     return s;
   }
 
@@ -174,7 +202,12 @@ public final class QrStats implements AugmentedStats {
     Triangular t = o.view();
     bringPendingIn();
     if (t.rows() > 0) {
-      if (rows == cols) {
+      if (rows == 0) {
+        // Nothing here yet: the other's factor is the factor (exactly what the dgeqrf of a
+        // trapezoid would return, without its (4/3)n³ flops).
+        r = t.r().clone();
+        rows = t.rows();
+      } else if (rows == cols) {
         // Both triangles: the structured merge (B = the other's upper trapezoid, l = m).
         double[] out = r.clone();
         StackedQr.factor(out, cols, t.r().clone(), t.rows(), t.rows());

@@ -1,5 +1,6 @@
 package org.varpro.core.pde;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import org.varpro.core.model.Channels;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.pass.FoldThreads;
 import org.varpro.core.solver.InnerSolver;
 import org.varpro.core.solver.LocalEvaluator;
 import org.varpro.core.solver.SolverOptions;
@@ -80,6 +82,36 @@ class FusedPassTest {
   void twoOutputsGiveTheTwoPassStatistics() {
     RowBlock rows = Fixtures.rows(7, 150, 2, 2, -1, 1, (x, j) -> Math.sin(2 * x[0] + j) * Math.cos(x[1]), true);
     assertSameStatistics(rows.split(40), 2, 1e-8);
+  }
+
+  /**
+   * A block of several factors' worth of rows is folded in row chunks (QrStats.chunks): the
+   * statistics still match the unchunked two-pass ones, and folding the chunks on two threads
+   * gives the single-thread fold's bits (the cut and the merge order depend on the rows only).
+   */
+  @Test
+  void rowChunksKeepTheStatisticsAndTheirBitsDoNotDependOnThreads() {
+    // One block per row group (interior, boundary, initial); the interior block is cut.
+    RowBlock[] groups = PdeProblem.builder(LinearPdeTest.heat()).interiorPoints(200).boundaryPoints(40)
+        .testGrid(11).blockRows(512).build().trainingBlocks();
+    int cols = net.numFeatures() + net.numParams() + 1;
+    assertEquals(4, org.varpro.core.stats.QrStats.chunks(groups[0].rows, cols), "the interior block is cut in 4");
+    for (double lambda : new double[] {0, 1e-6}) {
+      assertSameStatistics(groups, 1, lambda);
+    }
+    double[] serial = foldAll(groups).projection().stats.gram();
+    for (int threads : new int[] {2, 3}) {
+      double[] parallel = FoldThreads.granting(threads, () -> foldAll(groups)).projection().stats.gram();
+      assertArrayEquals(serial, parallel, threads + " threads");
+    }
+  }
+
+  private FusedStats foldAll(RowBlock[] blocks) {
+    FusedStats s = new FusedStats(net, 1);
+    for (RowBlock b : blocks) {
+      s.add(net, theta, b);
+    }
+    return s;
   }
 
   @Test

@@ -187,4 +187,28 @@ class QrStatsTest {
     double rel = maxRelative(tree.gram(), sequential.gram());
     assertTrue(rel < 1e-13, "tree vs sequential R^T R: " + rel);
   }
+  /** The chunk rule: powers of two up to 4, every chunk at least one factor's worth of rows. */
+  @Test
+  void blocksAreCutIntoChunksOfAtLeastOneFactorEach() {
+    assertEquals(1, QrStats.chunks(515, 258));
+    assertEquals(2, QrStats.chunks(516, 258));
+    assertEquals(2, QrStats.chunks(1020, 258));
+    assertEquals(4, QrStats.chunks(1032, 258));
+    assertEquals(4, QrStats.chunks(3500, 322));
+    assertEquals(1, QrStats.chunks(2048, 2042));
+  }
+
+  /** A factor merged into an empty summary is taken as it is, bit for bit. */
+  @Test
+  void mergingIntoAnEmptySummaryKeepsTheFactor() {
+    QrStats full = QrStats.factorOf(block(40, 3), 40, COLS);
+    QrStats empty = new QrStats(COLS);
+    empty.merge(full);
+    assertArrayEquals(full.triangular().r(), empty.triangular().r());
+    assertEquals(40, empty.count());
+    QrStats fewRows = QrStats.factorOf(block(4, 5), 4, COLS);
+    QrStats empty2 = new QrStats(COLS);
+    empty2.merge(fewRows);
+    assertArrayEquals(fewRows.triangular().r(), empty2.triangular().r());
+  }
 }

@@ -1,0 +1,136 @@
+package org.varpro.core.pass;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.varpro.core.linalg.Lapack;
+
+/**
+ * Threads that the fold of one block may spread its independent chunks over (DESIGN §3.2, "Row
+ * chunks"). A runner that folds in this process on cores it owns grants threads for the length
+ * of a fold ({@link #granting}); a statistic that cuts a block into chunks runs them through
+ * {@link #inOrder}: in parallel when the calling thread was granted threads, one after another
+ * otherwise. The chunks and the order in which their results are combined follow from the rows
+ * alone, never from the threads, so a fold gives the same bits with or without them: a Spark
+ * task (no grant: its executor core is the only one it owns) equals the single-process run.
+ */
+public final class FoldThreads {
+  /** The pool granted to the folds of this thread, or null. */
+  private static final ThreadLocal<ExecutorService> GRANTED = new ThreadLocal<>();
+  /** One pool of daemon workers per thread count, shared by the runners of this JVM. */
+  private static final Map<Integer, ExecutorService> POOLS = new ConcurrentHashMap<>();
+
+  private FoldThreads() {}
+
+  /**
+   * The threads a fold in this process may use: the cores over the threads each BLAS call uses
+   * itself, at least 1. OpenBLAS takes {@code OPENBLAS_NUM_THREADS} (else {@code OMP_NUM_THREADS},
+   * else every core); the pure-Java BLAS one thread. With OpenBLAS's default nothing is left to
+   * spread, and the fold stays in the calling thread.
+   */
+  public static int forThisMachine() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int perCall = Lapack.isNative() ? blasThreads(cores) : 1;
+    return Math.max(1, cores / perCall);
+  }
+
+  private static int blasThreads(int cores) {
+    for (String name : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")) {
+      String v = System.getenv(name);
+      if (v != null && !v.isBlank()) {
+        try {
+          int n = Integer.parseInt(v.trim());
+          return n >= 1 ? Math.min(n, cores) : cores;
+        } catch (NumberFormatException e) {
+          return cores;
+        }
+      }
+    }
+    return cores;
+  }
+
+  /**
+   * Runs {@code fold} with {@code threads} threads granted to the folds of the calling thread
+   * (the calling thread and threads − 1 shared workers); with 1 thread, just runs it.
+   */
+  public static <T> T granting(int threads, Supplier<T> fold) {
+    if (threads <= 1 || GRANTED.get() != null) {
+      return fold.get();
+    }
+    GRANTED.set(POOLS.computeIfAbsent(threads, FoldThreads::newPool));
+    try {
+      return fold.get();
+    } finally {
+      GRANTED.remove();
+    }
+  }
+
+  /**
+   * The results of {@code chunks}, in their order: the first runs in the calling thread, the
+   * others on the granted workers (in the calling thread too when none were granted). A chunk's
+   * exception is rethrown as it was thrown.
+   */
+  public static <T> List<T> inOrder(List<? extends Callable<T>> chunks) {
+    ExecutorService pool = GRANTED.get();
+    List<T> out = new ArrayList<>(chunks.size());
+    if (pool == null || chunks.size() < 2) {
+      for (Callable<T> c : chunks) {
+        out.add(call(c));
+      }
+      return out;
+    }
+    List<Future<T>> rest = new ArrayList<>(chunks.size() - 1);
+    for (int i = 1; i < chunks.size(); i++) {
+      rest.add(pool.submit(chunks.get(i)));
+    }
+    try {
+      out.add(call(chunks.get(0)));
+      for (Future<T> f : rest) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while folding row chunks", e);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } finally {
+      for (Future<T> f : rest) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  private static <T> T call(Callable<T> c) {
+    try {
+      return c.call();
+    } catch (Exception e) {
+      throw rethrow(e);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    throw new IllegalStateException(t);
+  }
+
+  private static ExecutorService newPool(int threads) {
+    return Executors.newFixedThreadPool(threads - 1, r -> {
+      Thread t = new Thread(r, "varpro-fold");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+}
