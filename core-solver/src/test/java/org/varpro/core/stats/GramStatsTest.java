@@ -20,19 +20,10 @@ import org.junit.jupiter.api.Test;
 class GramStatsTest {
   private static final int COLS = 37;
 
-  private static double[] block(int rows, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] m = new double[rows * COLS];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = rng.nextGaussian();
-    }
-    return m;
-  }
-
   private static GramStats summary(int[] rows, long seed) {
     GramStats s = new GramStats(COLS);
     for (int b = 0; b < rows.length; b++) {
-      s.addRows(block(rows[b], seed + b), rows[b]);
+      s.addRows(GaussianBlocks.block(rows[b], COLS, seed + b), rows[b]);
     }
     return s;
   }
@@ -54,21 +45,10 @@ class GramStatsTest {
     int[] first = {5, 60, 1};
     int[] second = {17, 3};
     double[] g = summary(first, 0).merge(summary(second, 100)).gram();
-    double[] direct = new double[COLS * COLS];
-    int[][] parts = {first, second};
-    long[] seeds = {0, 100};
-    for (int part = 0; part < 2; part++) {
-      for (int b = 0; b < parts[part].length; b++) {
-        int rows = parts[part][b];
-        double[] m = block(rows, seeds[part] + b);
-        for (int j = 0; j < COLS; j++) {
-          for (int k = 0; k < COLS; k++) {
-            for (int i = 0; i < rows; i++) {
-              direct[j + k * COLS] += m[i + j * rows] * m[i + k * rows];
-            }
-          }
-        }
-      }
+    double[] direct = GaussianBlocks.gram(first, COLS, 0);
+    double[] directSecond = GaussianBlocks.gram(second, COLS, 100);
+    for (int i = 0; i < direct.length; i++) {
+      direct[i] += directSecond[i];
     }
     // Sums of at most 86 products of standard normals (entries up to ~100): different summation
     // orders agree to a few hundred ulp of 100, far below 1e-11.
