@@ -116,7 +116,7 @@ final class ScaleKernels {
   enum Kind {
     /** C(n×n) = A(n×n)·B(n×n): 2n³ flops. */
     DGEMM("dgemm"),
-    /** One Gram block update of the Jacobian pass ({@link Lapack#gramUpdate}): rows·N² (native dsyrk). */
+    /** One Gram block update of the Jacobian pass ({@link Lapack#gramUpdateUpper}): rows·N² (native dsyrk). */
     GRAM("gramUpdate"),
     /** LAPACK dgeqrf of an N×N triangle stacked on a block: what a TSQR without structure runs. */
     DGEQRF("dgeqrf"),
@@ -180,7 +180,7 @@ final class ScaleKernels {
         case GRAM: {
           double[] a = random(rng, rows * cols);
           double[] g = new double[cols * cols];
-          return () -> Lapack.gramUpdate(a, rows, cols, g);
+          return () -> Lapack.gramUpdateUpper(a, rows, cols, g);
         }
         case DGEQRF: {
           int total = rows + cols;

@@ -115,7 +115,7 @@ public record ScaleReport(String spark, String blas, String model, int features,
       }
     }
     t.addNote("flops per call: dgemm 2n^3; gramUpdate (one Gram block update of the Jacobian pass) "
-        + (Lapack.isNative() ? "rows*N^2 (native dsyrk, then mirrored)" : "2*rows*N^2 (the pure-Java fallback runs dgemm)")
+        + (Lapack.isNative() ? "rows*N^2 (native dsyrk of the upper triangle)" : "2*rows*N^2 (the pure-Java fallback runs dgemm)")
         + "; dgeqrf (LAPACK, an N x N triangle stacked on a block, as a TSQR without structure runs it) "
         + "2N^2(M - N/3) for M stacked rows; tsqrBlock (the structured kernel of the TSQR pass: a block under "
         + "the triangle) 2N^2 per row; tsqrMerge (two triangles) (2/3)N^3");

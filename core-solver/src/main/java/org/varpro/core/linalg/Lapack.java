@@ -78,23 +78,46 @@ public final class Lapack {
   }
 
   /**
-   * Gram update G(n×n) += Aᵀ·A for A (rows×n, column-major). Native BLAS gets dsyrk (upper
-   * triangle, then mirrored); the pure-Java fallback gets dgemm, which is several times faster
-   * there than its dsyrk.
+   * Gram update G(n×n) += Aᵀ·A for A (rows×n, column-major), the whole matrix: the upper
+   * triangle by {@link #gramUpdateUpper}, then mirrored.
    */
   public static void gramUpdate(double[] a, int rows, int n, double[] g) {
+    gramUpdateUpper(a, rows, n, g);
+    mirrorUpper(g, n);
+  }
+
+  /**
+   * Gram update of the upper triangle: G's upper triangle (n×n, column-major, diagonal included)
+   * += that of Aᵀ·A for A (rows×n, column-major). G's strictly lower triangle is left undefined:
+   * native BLAS gets dsyrk, which does not touch it; the pure-Java fallback gets dgemm, which is
+   * several times faster there than its dsyrk and updates it too. A fold that only reads the
+   * matrix at its end mirrors it once ({@link #mirrorUpper}) instead of after every block (a
+   * strided copy of n(n−1)/2 numbers: 3-7% of the dsyrk of a 2048-row block at n = 2042).
+   */
+  public static void gramUpdateUpper(double[] a, int rows, int n, double[] g) {
     if (rows == 0) {
       return;
     }
     if (isNative()) {
       BLAS_.dsyrk("U", "T", n, rows, 1.0, a, Math.max(1, rows), 1.0, g, n);
-      for (int j = 0; j < n; j++) {
-        for (int i = j + 1; i < n; i++) {
-          g[i + j * n] = g[j + i * n];
-        }
-      }
     } else {
       BLAS_.dgemm("T", "N", n, n, rows, 1.0, a, rows, a, rows, 1.0, g, n);
+    }
+  }
+
+  /** Copies the upper triangle of the n×n column-major g to its lower one, in cache-sized tiles. */
+  public static void mirrorUpper(double[] g, int n) {
+    final int tile = 64;
+    for (int jb = 0; jb < n; jb += tile) {
+      int jEnd = Math.min(jb + tile, n);
+      for (int ib = jb; ib < n; ib += tile) {
+        int iEnd = Math.min(ib + tile, n);
+        for (int j = jb; j < jEnd; j++) {
+          for (int i = Math.max(ib, j + 1); i < iEnd; i++) {
+            g[i + j * n] = g[j + i * n];
+          }
+        }
+      }
     }
   }
 

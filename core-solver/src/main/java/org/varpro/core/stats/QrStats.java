@@ -259,27 +259,11 @@ public final class QrStats implements AugmentedStats {
       this.cols = cols;
       this.count = count;
       this.rows = t.rows();
-      int size = 0;
-      for (int j = 0; j < cols; j++) {
-        size += Math.min(j + 1, rows);
-      }
-      this.upper = new double[size];
-      int at = 0;
-      for (int j = 0; j < cols; j++) {
-        int h = Math.min(j + 1, rows);
-        System.arraycopy(t.r(), j * rows, upper, at, h);
-        at += h;
-      }
+      this.upper = UpperPacking.pack(t.r(), rows, cols);
     }
 
     private Object readResolve() throws ObjectStreamException {
-      double[] r = new double[rows * cols];
-      int at = 0;
-      for (int j = 0; j < cols; j++) {
-        int h = Math.min(j + 1, rows);
-        System.arraycopy(upper, at, r, j * rows, h);
-        at += h;
-      }
+      double[] r = UpperPacking.unpack(upper, rows, cols);
       QrStats s = new QrStats(cols);
       s.r = r;
       s.rows = rows;

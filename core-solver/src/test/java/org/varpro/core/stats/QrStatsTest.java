@@ -18,28 +18,12 @@ class QrStatsTest {
   private static final int COLS = 6;
 
   private static double[] block(int rows, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] m = new double[rows * COLS];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = rng.nextGaussian();
-    }
-    return m;
+    return GaussianBlocks.block(rows, COLS, seed);
   }
 
   /** MᵀM of the blocks, summed directly. */
   private static double[] gram(int[] rows) {
-    double[] g = new double[COLS * COLS];
-    for (int b = 0; b < rows.length; b++) {
-      double[] m = block(rows[b], b);
-      for (int j = 0; j < COLS; j++) {
-        for (int k = 0; k < COLS; k++) {
-          for (int i = 0; i < rows[b]; i++) {
-            g[j + k * COLS] += m[i + j * rows[b]] * m[i + k * rows[b]];
-          }
-        }
-      }
-    }
-    return g;
+    return GaussianBlocks.gram(rows, COLS, 0);
   }
 
   private static double maxRelative(double[] a, double[] b) {
