@@ -22,9 +22,9 @@ import java.util.List;
  *       the training loss to 0 in about a third of a minute).</li>
  * </ol>
  *
- * Every fit sized to the time left ends at T unless L-BFGS stops it first, so the only time
- * MLlib does not use is what is left after a fit that stopped by itself when that is less than
- * F + s. The model kept is the fit with the lowest log-loss on rows held out of MLlib's
+ * Every fit sized to the time left ends at T unless L-BFGS stops it first or it runs faster
+ * than its sizing, so the only time MLlib does not use is what is left then when that is less
+ * than F + s. The model kept is the fit with the lowest log-loss on rows held out of MLlib's
  * training rows ({@link Plan#best}). A top-up restarts L-BFGS: its curvature pairs are lost and
  * its first iterations are steepest-descent-like; the pessimistic first fit keeps most of the
  * time in one uninterrupted fit.
