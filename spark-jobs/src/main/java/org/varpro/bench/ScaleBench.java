@@ -165,7 +165,7 @@ public final class ScaleBench {
     o.progress.accept("bench scale: " + map.describe() + ", N = " + cols + " columns, statistics "
         + o.statistics);
     References refs = new References(sc, o,
-        referenceKernels(o, cols, o.kernelReferences && p <= SolverOptions.defaults().matrixFreeThreshold()));
+        referenceKernels(o, cols, o.kernelReferences && p <= SolverOptions.builder().build().matrixFreeThreshold()));
     if (refs.callers > 1) {
       refs.round("one caller", 1);
     }

@@ -132,8 +132,8 @@ final class VarProParamSet implements Serializable {
    */
   void setDefaults(Params owner) {
     boolean reg = kind == Kind.REGRESSION;
-    SolverOptions so = SolverOptions.defaults();
-    ClassifierOptions co = ClassifierOptions.defaults();
+    SolverOptions so = SolverOptions.builder().build();
+    ClassifierOptions co = ClassifierOptions.builder().build();
     ModelConfig mc = ModelConfig.parse(ConfigFactory.empty(), null);
     owner.setDefault(featuresCol, "features");
     owner.setDefault(labelCol, "label");

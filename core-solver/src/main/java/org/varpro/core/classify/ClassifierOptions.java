@@ -60,6 +60,13 @@ public final class ClassifierOptions extends LmOptions<ClassifierOptions> {
       THETA_RIDGE, INNER_TOLERANCE, INNER_RELATIVE_TOLERANCE, INNER_MAX_ITERATIONS, STEP, TRUST_RADIUS,
       CURVATURE_SAMPLE, CURVATURE_MIN_ROWS, CURVATURE_SEED);
 
+  @Override
+  protected void crossChecks() {
+    require(lambda() > 0, "lambda must be finite and > 0 for classification");
+    require(get(INNER_TOLERANCE) > 0 || get(INNER_RELATIVE_TOLERANCE) > 0,
+        "inner-tolerance must be > 0 when inner-relative-tolerance is 0");
+  }
+
   private static final Kind<ClassifierOptions> KIND =
       new Kind<>(ClassifierOptions.class, SPECS, ClassifierOptions::new);
 
@@ -70,17 +77,5 @@ public final class ClassifierOptions extends LmOptions<ClassifierOptions> {
   /** A builder at the declared (classification) defaults. */
   public static Builder<ClassifierOptions> builder() {
     return KIND.builder();
-  }
-
-  /** The declared (classification) defaults. */
-  public static ClassifierOptions defaults() {
-    return builder().build();
-  }
-
-  @Override
-  protected void crossChecks() {
-    require(lambda() > 0, "lambda must be finite and > 0 for classification");
-    require(get(INNER_TOLERANCE) > 0 || get(INNER_RELATIVE_TOLERANCE) > 0,
-        "inner-tolerance must be > 0 when inner-relative-tolerance is 0");
   }
 }

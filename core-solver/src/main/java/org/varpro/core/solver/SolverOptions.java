@@ -36,6 +36,12 @@ public final class SolverOptions extends LmOptions<SolverOptions> {
     SPECS = List.copyOf(s);
   }
 
+  @Override
+  protected void crossChecks() {
+    require(get(STEP) != StepMethod.MATRIX_FREE || (get(HESSIAN) == HessianKind.KAUFMAN && !get(DIAGONAL_SCALING)),
+        "step = matrix-free needs hessian = kaufman and diagonal-scaling = false");
+  }
+
   private static final Kind<SolverOptions> KIND = new Kind<>(SolverOptions.class, SPECS, SolverOptions::new);
 
   private SolverOptions(Builder<SolverOptions> b) {
@@ -45,16 +51,5 @@ public final class SolverOptions extends LmOptions<SolverOptions> {
   /** A builder at the declared defaults. */
   public static Builder<SolverOptions> builder() {
     return KIND.builder();
-  }
-
-  /** The declared defaults. */
-  public static SolverOptions defaults() {
-    return builder().build();
-  }
-
-  @Override
-  protected void crossChecks() {
-    require(get(STEP) != StepMethod.MATRIX_FREE || (get(HESSIAN) == HessianKind.KAUFMAN && !get(DIAGONAL_SCALING)),
-        "step = matrix-free needs hessian = kaufman and diagonal-scaling = false");
   }
 }
