@@ -290,8 +290,18 @@ public abstract class LmOptions<O extends LmOptions<O>> implements Serializable 
       return b;
     }
 
+    /** The kind of an options class (initializing the class, which makes its constant, if need be). */
     private static Kind<?> of(Class<?> type) {
-      return Objects.requireNonNull(BY_CLASS.get(type), type.getName());
+      Kind<?> kind = BY_CLASS.get(type);
+      if (kind == null) {
+        try {
+          Class.forName(type.getName(), true, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+          throw new IllegalStateException(e);
+        }
+        kind = Objects.requireNonNull(BY_CLASS.get(type), () -> type.getName() + " declares no Kind");
+      }
+      return kind;
     }
   }
 
