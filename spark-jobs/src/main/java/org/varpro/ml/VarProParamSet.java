@@ -103,7 +103,8 @@ final class VarProParamSet implements Serializable {
     step = new Param<>(owner, "step", "least-squares step: " + String.join(", ", steps),
         ParamValidators.inArray(steps));
     tol = new DoubleParam(owner, "tol", "convergence tolerance: stop after 3 accepted steps in a row that lower "
-        + "the objective by less than this fraction (>= 0)", ParamValidators.gtEq(0));
+        + "the objective by less than this fraction (regression: once it also fell by less than this fraction "
+        + "over the last 25) (>= 0)", ParamValidators.gtEq(0));
     standardization = new BooleanParam(owner, "standardization",
         "standardize the features to mean 0 and standard deviation 1 over the training rows before fitting "
             + "(the model applies the same map to new rows)");

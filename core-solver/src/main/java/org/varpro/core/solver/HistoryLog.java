@@ -25,6 +25,16 @@ final class HistoryLog {
     items[size++] = r;
   }
 
+  /** The record of iteration {@code iteration}, or null when it is not in the log. */
+  IterationRecord at(int iteration) {
+    for (int i = size - 1; i >= 0 && items[i].iteration() >= iteration; i--) {
+      if (items[i].iteration() == iteration) {
+        return items[i];
+      }
+    }
+    return null;
+  }
+
   List<IterationRecord> snapshot() {
     return Collections.unmodifiableList(Arrays.asList(items).subList(0, size));
   }

@@ -36,7 +36,8 @@ public abstract class LmOptions<O extends LmOptions<O>> implements Serializable 
   public static final OptionSpec<Double> LOSS_TOLERANCE = OptionSpec.real("loss-tolerance",
       "stop when the reduced objective is at most this (0 = off)", 0, v -> v >= 0, "be >= 0");
   public static final OptionSpec<Double> RELATIVE_TOLERANCE = OptionSpec.real("relative-tolerance",
-      "stop after 3 accepted steps in a row each lowering the objective by less than this fraction", 1e-14,
+      "stop after 3 accepted steps in a row each lowering the objective by less than this fraction "
+          + "(least squares: and less than this fraction over the last 25)", 1e-14,
       v -> v >= 0, "be >= 0");
   public static final OptionSpec<Integer> MAX_REJECTIONS = OptionSpec.integer("max-rejections",
       "stop after this many rejected trial steps in one iteration", 40, v -> v > 0, "be > 0");
