@@ -142,7 +142,7 @@ public final class ClassifyBench {
     if (!Double.isNaN(o.seconds)) {
       s = new ClassifyJob.Settings(s.data(), s.model(), s.solver().toBuilder().timeBudgetSeconds(o.seconds).build());
     }
-    double budget = s.solver().timeBudgetSeconds;
+    double budget = s.solver().timeBudgetSeconds();
     o.progress.accept("bench: reading " + s.data().describe());
     ClassifyData data = ClassifyData.load(s.data(), job, spark);
     try {

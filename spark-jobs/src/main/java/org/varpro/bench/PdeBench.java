@@ -100,7 +100,7 @@ public final class PdeBench {
 
     IterateRecorder recorder = new IterateRecorder(options.checkEvery, options.errorEvery, options.progress);
     VarProSolver solver = new VarProSolver(solverOptions, recorder);
-    org.varpro.core.solver.Validation validation = solverOptions.validationEvery > 0
+    org.varpro.core.solver.Validation validation = solverOptions.validationEvery() > 0
         ? org.varpro.core.pde.PdeValidation.of(map, PdeConfig.parseValidationProblem(root)) : null;
     SolverResult vp = solver.solve(problem.localEvaluator(map), theta0, validation);
     boolean lastIterateReturned = vp.selectedIteration() == vp.iterations();
@@ -141,7 +141,7 @@ public final class PdeBench {
       BaselineResult lb = new Lbfgs().timeBudgetSeconds(budget).maxIterations(Integer.MAX_VALUE)
           .minimize(full, theta0, c0);
       addBaseline(table, baselineRows, problem, map, lb);
-      BaselineResult elm = Elm.fit(map, blocks, theta0, solverOptions.lambda);
+      BaselineResult elm = Elm.fit(map, blocks, theta0, solverOptions.lambda());
       addBaseline(table, baselineRows, problem, map, elm);
     }
 

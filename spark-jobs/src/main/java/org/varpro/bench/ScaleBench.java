@@ -21,6 +21,7 @@ import org.varpro.core.model.Perceptron;
 import org.varpro.core.model.RowBlock;
 import org.varpro.core.pass.MergeOrder;
 import org.varpro.core.solver.LeastSquaresPasses;
+import org.varpro.core.solver.LmOptions;
 import org.varpro.core.solver.SolverOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.solver.StepMethod;
@@ -164,7 +165,7 @@ public final class ScaleBench {
     o.progress.accept("bench scale: " + map.describe() + ", N = " + cols + " columns, statistics "
         + o.statistics);
     References refs = new References(sc, o,
-        referenceKernels(o, cols, o.kernelReferences && p <= SolverOptions.defaults().matrixFreeThreshold));
+        referenceKernels(o, cols, o.kernelReferences && p <= SolverOptions.builder().build().matrixFreeThreshold()));
     if (refs.callers > 1) {
       refs.round("one caller", 1);
     }
@@ -309,14 +310,14 @@ public final class ScaleBench {
   private static SizeResult runStatistics(JavaSparkContext sc, Options o, SparkEvaluator spark, FeatureMap map,
       long m, int[] widths, StatsKind kind, double load, boolean jvmWarmup, int executorCores) {
     String label = kind.name().toLowerCase(Locale.ROOT);
-    SolverOptions.Builder options = SolverOptions.builder().statistics(kind).lambda(o.lambda)
+    LmOptions.Builder<SolverOptions> options = SolverOptions.builder().statistics(kind).lambda(o.lambda)
         .maxIterations(o.iterations);
     if (o.cgMaxIterations > 0) {
       options.cgMaxIterations(o.cgMaxIterations);
     }
     SolverOptions so = options.build();
-    StepMethod step = so.step.resolve(m, spark.outputs(), map.numFeatures(), map.numParams(), so.statistics,
-        so.matrixFreeThreshold, true);
+    StepMethod step = so.get(SolverOptions.STEP).resolve(m, spark.outputs(), map.numFeatures(), map.numParams(),
+        so.statistics(), so.matrixFreeThreshold(), true);
     // The statistics of the solver's Jacobian pass (raw rows for the dual step; none when matrix-free).
     StatsKind pass2 = step.statistics();
     double flops = pass2 == null ? Double.NaN : ScaleKernels.jacobianFlops(widths, m, 1, 1, pass2,

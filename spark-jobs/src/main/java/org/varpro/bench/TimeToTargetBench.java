@@ -52,7 +52,7 @@ public final class TimeToTargetBench {
         }
       }
       ModelConfig model = PdeConfig.parseModel(root, PdeConfig.parseProblem(root));
-      seconds = SolverConfig.parse(root).timeBudgetSeconds;
+      seconds = SolverConfig.parse(root).timeBudgetSeconds();
       if (model.hidden().length != 1) {
         throw new ConfigError("--peer", "the peers train one hidden layer; model.hidden has "
             + model.hidden().length);

@@ -22,7 +22,7 @@ public final class SolverConfig {
   }
 
   /** The declared keys, in order. */
-  public static List<String> keys(List<OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>>> specs) {
+  public static List<String> keys(List<OptionSpec<?>> specs) {
     return specs.stream().map(OptionSpec::key).toList();
   }
 
@@ -31,31 +31,35 @@ public final class SolverConfig {
    * keep their defaults), rejects keys that are not declared, and builds the options; each error
    * names {@code section.key} and its place in the file.
    */
-  public static <O extends LmOptions<O, ?>> O read(Config root, String section, LmOptions.Builder<O, ?> builder) {
+  public static <O extends LmOptions<O>> O read(Config root, String section, LmOptions.Builder<O> builder) {
     if (root.hasPath(section)) {
       StrictConfig.requireOnly(root, section, keys(builder.specs()));
-      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : builder.specs()) {
+      for (OptionSpec<?> spec : builder.specs()) {
         String path = section + "." + spec.key();
-        if (!root.hasPath(path)) {
-          continue;
+        if (root.hasPath(path)) {
+          readInto(builder, spec, root, path);
         }
-        Object value = switch (spec.type()) {
-          case INT -> StrictConfig.getInt(root, path);
-          case REAL -> StrictConfig.getDouble(root, path);
-          case BOOLEAN -> StrictConfig.getBoolean(root, path);
-          case CHOICE -> ModelConfig.parseEnum(root, path, spec.parse());
-        };
-        spec.assign(builder, value);
       }
     }
     return built(root, section, builder);
+  }
+
+  /** Reads the value at {@code path} as the option's type and sets it on the builder. */
+  private static <T> void readInto(LmOptions.Builder<?> builder, OptionSpec<T> spec, Config root, String path) {
+    Object value = switch (spec.type()) {
+      case INT -> StrictConfig.getInt(root, path);
+      case REAL -> StrictConfig.getDouble(root, path);
+      case BOOLEAN -> StrictConfig.getBoolean(root, path);
+      case CHOICE -> ModelConfig.parseEnum(root, path, spec.parse());
+    };
+    builder.set(spec, spec.cast(value));
   }
 
   /**
    * Builds the options, whose checks name the option in kebab-case first ("lambda must be ..."),
    * turning a failure into a ConfigError naming {@code section.option} and its place.
    */
-  private static <O extends LmOptions<O, ?>> O built(Config root, String section, LmOptions.Builder<O, ?> builder) {
+  private static <O extends LmOptions<O>> O built(Config root, String section, LmOptions.Builder<O> builder) {
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import org.varpro.config.PdeConfig;
 import org.varpro.config.SolverConfig;
 import org.varpro.core.classify.ClassificationMetrics;
 import org.varpro.core.classify.ClassifierModel;
+import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.classify.ClassifierSolver;
 import org.varpro.core.classify.ClassifyEvaluator;
 import org.varpro.core.classify.CurvatureSample;
@@ -216,7 +217,8 @@ public final class LocalFit {
     double fraction = CurvatureSample.fraction(s.solver(), net.numParams(), all.rows());
     ClassifyEvaluator curvature = evaluator;
     if (fraction < 1) {
-      RowBlock[][] sample = CurvatureSample.partitions(rows.training(), fraction, s.solver().curvatureSeed);
+      RowBlock[][] sample =
+          CurvatureSample.partitions(rows.training(), fraction, s.solver().get(ClassifierOptions.CURVATURE_SEED));
       if (Arrays.stream(sample).allMatch(p -> p.length == 0)) {
         throw new IllegalArgumentException(CurvatureSample.emptyMessage(fraction, all.rows()));
       }
@@ -251,7 +253,7 @@ public final class LocalFit {
       }
       return rows;
     };
-    Validation validation = options.validationEvery > 0
+    Validation validation = options.validationEvery() > 0
         ? PdeValidation.of(map, PdeConfig.parseValidationProblem(job.root())) : null;
     SolverResult r = new VarProSolver(options).solve(checked(PartitionedEvaluator.redrawable(map, rounds), checkpoint),
         InitFrom.initialParams(model, map, 1), validation);

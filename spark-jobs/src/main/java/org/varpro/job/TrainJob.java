@@ -245,7 +245,7 @@ public final class TrainJob {
         result = SparkFits.regression(setup.evaluator(), theta0, solverOptions, listener, validation);
       } else {
         result = new VarProSolver(solverOptions, listener).resume(setup.evaluator(), from,
-            solverOptions.validationEvery > 0 ? validation : null);
+            solverOptions.validationEvery() > 0 ? validation : null);
       }
       if (result.iterations() == 0 && result.stopReason() == StopReason.NON_FINITE) {
         throw nonFiniteStart(job, result.loss());

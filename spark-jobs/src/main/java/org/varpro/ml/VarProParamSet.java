@@ -132,8 +132,8 @@ final class VarProParamSet implements Serializable {
    */
   void setDefaults(Params owner) {
     boolean reg = kind == Kind.REGRESSION;
-    SolverOptions so = SolverOptions.defaults();
-    ClassifierOptions co = ClassifierOptions.defaults();
+    SolverOptions so = SolverOptions.builder().build();
+    ClassifierOptions co = ClassifierOptions.builder().build();
     ModelConfig mc = ModelConfig.parse(ConfigFactory.empty(), null);
     owner.setDefault(featuresCol, "features");
     owner.setDefault(labelCol, "label");
@@ -142,12 +142,12 @@ final class VarProParamSet implements Serializable {
     owner.setDefault(activation, name(mc.activation()));
     owner.setDefault(init, name(mc.init()));
     owner.setDefault(seed, mc.seed());
-    owner.setDefault(lambda, reg ? so.lambda : co.lambda);
-    owner.setDefault(maxIter, reg ? so.maxIterations : co.maxIterations);
-    owner.setDefault(timeBudget, reg ? so.timeBudgetSeconds : co.timeBudgetSeconds);
-    owner.setDefault(statistics, name(reg ? so.statistics : co.statistics));
-    owner.setDefault(step, reg ? name(so.step) : name(co.step));
-    owner.setDefault(tol, reg ? so.relativeTolerance : co.relativeTolerance);
+    owner.setDefault(lambda, reg ? so.lambda() : co.lambda());
+    owner.setDefault(maxIter, reg ? so.maxIterations() : co.maxIterations());
+    owner.setDefault(timeBudget, reg ? so.timeBudgetSeconds() : co.timeBudgetSeconds());
+    owner.setDefault(statistics, name(reg ? so.statistics() : co.statistics()));
+    owner.setDefault(step, reg ? name(so.get(SolverOptions.STEP)) : name(co.get(ClassifierOptions.STEP)));
+    owner.setDefault(tol, reg ? so.relativeTolerance() : co.relativeTolerance());
     owner.setDefault(standardization, true);
     owner.setDefault(blockRows, JobConfig.DEFAULT_BLOCK_ROWS);
     if (reg) {
@@ -155,7 +155,7 @@ final class VarProParamSet implements Serializable {
     } else {
       owner.setDefault(rawPredictionCol, "rawPrediction");
       owner.setDefault(probabilityCol, "probability");
-      owner.setDefault(thetaRidge, co.thetaRidge);
+      owner.setDefault(thetaRidge, co.get(ClassifierOptions.THETA_RIDGE));
     }
   }
 

@@ -32,7 +32,8 @@ public final class SparkFits {
    */
   public static SolverResult regression(Evaluator evaluator, double[] theta0, SolverOptions options,
       SolverListener listener, Validation validation) {
-    return new VarProSolver(options, listener).solve(evaluator, theta0, options.validationEvery > 0 ? validation : null);
+    Validation scored = options.validationEvery() > 0 ? validation : null;
+    return new VarProSolver(options, listener).solve(evaluator, theta0, scored);
   }
 
   /**
@@ -50,7 +51,7 @@ public final class SparkFits {
       if (fraction >= 1) {
         return solver.solve(ev, network.initialParams(seed));
       }
-      long sampleSeed = options.curvatureSeed;
+      long sampleSeed = options.get(ClassifierOptions.CURVATURE_SEED);
       JavaRDD<RowBlock> sample = blocks.mapPartitions(it -> {
         List<RowBlock> part = new ArrayList<>();
         it.forEachRemaining(part::add);

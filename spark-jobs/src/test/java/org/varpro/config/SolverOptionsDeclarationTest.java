@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.varpro.core.classify.ClassifierOptions;
 import org.varpro.core.solver.LmOptions;
@@ -35,12 +36,12 @@ import org.varpro.core.solver.StepMethod;
  * The solver options are declared once ({@link OptionSpec}); this checks that the declarations,
  * the configuration reader and the documentation agree, for both kinds: a new builder builds
  * every declared default, every declared key is read into the option it names (a non-default
- * value set in a configuration comes back from the declaration's getter), is documented in the
- * kind's reference configuration, and every public option field is declared and final.
+ * value set in a configuration comes back as the option's value), is documented in the kind's
+ * reference configuration, and every option constant is declared.
  */
 class SolverOptionsDeclarationTest {
 
-  record Kind(String name, Supplier<LmOptions.Builder<?, ?>> builder, Path documentation, Class<?> type) {}
+  record Kind(String name, Supplier<LmOptions.Builder<?>> builder, Path documentation, Class<?> type) {}
 
   static final List<Kind> KINDS = List.of(
       new Kind("least squares", SolverOptions::builder, conf("heat.conf"), SolverOptions.class),
@@ -49,9 +50,9 @@ class SolverOptionsDeclarationTest {
   @Test
   void everyDeclaredKeyIsReadIntoItsOption() {
     for (Kind kind : KINDS) {
-      LmOptions<?, ?> defaults = kind.builder().get().build();
-      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : defaults.specs()) {
-        Object before = spec.value(defaults);
+      LmOptions<?> defaults = kind.builder().get().build();
+      for (OptionSpec<?> spec : defaults.specs()) {
+        Object before = defaults.get(spec);
         assertEquals(spec.defaultValue(), before, kind.name() + ": " + spec.key() + " is built at its default");
         Object changed = readNonDefault(kind, spec, before);
         assertNotEquals(before, changed, kind.name() + ": " + spec.key() + " kept its default");
@@ -63,7 +64,7 @@ class SolverOptionsDeclarationTest {
   void everyDeclaredKeyIsDocumented() throws IOException {
     for (Kind kind : KINDS) {
       String text = Files.readString(kind.documentation());
-      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
+      for (OptionSpec<?> spec : kind.builder().get().specs()) {
         assertFalse(spec.doc().isBlank(), spec.key() + " has no documentation line");
         Pattern line = Pattern.compile("(?m)^\\s*(#\\s*)?" + Pattern.quote(spec.key()) + "\\s*=");
         assertTrue(line.matcher(text).find(), kind.name() + ": " + spec.key() + " is not documented in "
@@ -72,50 +73,59 @@ class SolverOptionsDeclarationTest {
     }
   }
 
+  /**
+   * Every option constant (a public static {@link OptionSpec} of {@link LmOptions} or of a kind's
+   * class) is in the kind's declared list, and no key is declared twice in one kind. Least
+   * squares declares every driver option; classification the ones it takes.
+   */
   @Test
-  void everyOptionFieldIsDeclared() {
-    // Least squares declares every driver option and its own; classification its own fields
-    // (the driver options it takes are listed by key).
-    assertEquals(publicFields(SolverOptions.class, true).size(), SolverOptions.SPECS.size());
-    int classificationOwn = publicFields(ClassifierOptions.class, false).size();
-    long declaredOwn = ClassifierOptions.SPECS.stream()
-        .filter(s -> LmOptions.DRIVER.stream().noneMatch(d -> d.key().equals(s.key()))).count();
-    assertEquals(classificationOwn, declaredOwn);
-    Set<String> keys = new HashSet<>();
+  void everyOptionConstantIsDeclared() {
+    Set<String> driver = optionKeys(LmOptions.class);
+    assertEquals(LmOptions.DRIVER.stream().map(OptionSpec::key).collect(Collectors.toSet()), driver);
     for (Kind kind : KINDS) {
-      for (OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec : kind.builder().get().specs()) {
-        assertTrue(keys.add(kind.name() + spec.key()), "declared twice: " + spec.key());
-      }
+      List<String> declared = SolverConfig.keys(kind.builder().get().specs());
+      assertEquals(declared.size(), new HashSet<>(declared).size(), kind.name() + ": a key declared twice");
+      assertTrue(declared.containsAll(optionKeys(kind.type())), kind.name() + ": an option constant not declared");
     }
+    assertTrue(SolverOptions.SPECS.stream().map(OptionSpec::key).toList().containsAll(driver));
   }
 
   /**
-   * Options are values: every public field is final, a copy through {@code toBuilder()} equals
-   * the original and changing the copy's builder leaves the original alone; a bad value fails
-   * at {@code build()}, naming the key.
+   * Options are values: no field of an options class can be changed (every instance field is
+   * private and final), a copy through {@code toBuilder()} equals the original and changing the
+   * copy's builder leaves the original alone; a bad value fails at {@code build()}, naming the
+   * key, and so does an option of another kind.
    */
   @Test
   void optionsAreImmutableValuesCheckedWhenBuilt() {
-    for (Kind kind : KINDS) {
-      for (Field f : publicFields(kind.type(), true)) {
-        assertTrue(Modifier.isFinal(f.getModifiers()), kind.name() + ": " + f.getName() + " is not final");
+    for (Class<?> type : List.of(LmOptions.class, SolverOptions.class, ClassifierOptions.class)) {
+      for (Field f : type.getDeclaredFields()) {
+        int m = f.getModifiers();
+        assertTrue(Modifier.isStatic(m) || Modifier.isPrivate(m) && Modifier.isFinal(m),
+            type.getSimpleName() + "." + f.getName() + " can be changed");
       }
     }
     SolverOptions a = SolverOptions.builder().lambda(1e-6).maxIterations(9).build();
-    SolverOptions.Builder b = a.toBuilder();
+    LmOptions.Builder<SolverOptions> b = a.toBuilder();
     assertEquals(a, b.build());
     SolverOptions changed = b.maxIterations(10).build();
-    assertEquals(9, a.maxIterations);
-    assertEquals(10, changed.maxIterations);
+    assertEquals(9, a.maxIterations());
+    assertEquals(10, changed.maxIterations());
     assertNotEquals(a, changed);
-    ClassifierOptions c = ClassifierOptions.builder().thetaRidge(0.5).build();
+    ClassifierOptions c = ClassifierOptions.builder().set(ClassifierOptions.THETA_RIDGE, 0.5).build();
     assertEquals(c, c.toBuilder().build());
-    assertEquals(1e-4, c.lambda, 0.0, "the classification default of a driver option");
+    assertEquals(0.5, c.get(ClassifierOptions.THETA_RIDGE), 0.0);
+    assertEquals(1e-4, c.lambda(), 0.0, "the classification default of a driver option");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SolverOptions.builder().cgMaxIterations(0).build());
     assertEquals("cg-max-iterations must be > 0, got 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ClassifierOptions.builder().lambda(0).build());
     assertEquals("lambda must be finite and > 0 for classification", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> SolverOptions.builder().set(ClassifierOptions.THETA_RIDGE, 0.5));
+    assertEquals("theta-ridge is not an option of this kind", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> a.get(ClassifierOptions.STEP));
+    assertEquals("step must be a ClassifierStep, got auto", e.getMessage());
   }
 
   /**
@@ -124,16 +134,17 @@ class SolverOptionsDeclarationTest {
    */
   @Test
   void optionsSurviveSerialization() throws Exception {
-    SolverOptions a = SolverOptions.builder().lambda(1e-6).step(StepMethod.GRAM).build();
+    SolverOptions a = SolverOptions.builder().lambda(1e-6).set(SolverOptions.STEP, StepMethod.GRAM).build();
     SolverOptions a2 = roundTrip(a);
     assertEquals(a, a2);
     assertSame(a.specs(), a2.specs());
-    assertEquals(7, a2.toBuilder().maxIterations(7).build().maxIterations);
-    ClassifierOptions c = ClassifierOptions.builder().curvatureSample(0.5).build();
+    assertEquals(7, a2.toBuilder().maxIterations(7).build().maxIterations());
+    ClassifierOptions c = ClassifierOptions.builder().set(ClassifierOptions.CURVATURE_SAMPLE, 0.5).build();
     ClassifierOptions c2 = roundTrip(c);
     assertEquals(c, c2);
     assertSame(c.specs(), c2.specs());
-    assertEquals(0.25, c2.toBuilder().thetaRidge(0.25).build().thetaRidge, 0.0);
+    ClassifierOptions c3 = c2.toBuilder().set(ClassifierOptions.THETA_RIDGE, 0.25).build();
+    assertEquals(0.25, c3.get(ClassifierOptions.THETA_RIDGE), 0.0);
   }
 
   @SuppressWarnings("unchecked")
@@ -160,21 +171,21 @@ class SolverOptionsDeclarationTest {
 
   /**
    * Sets the key alone to the first candidate value that differs from the default and passes
-   * validation, reads the section, and returns what the declaration's getter sees.
+   * validation, reads the section, and returns the option's value read.
    */
-  private static Object readNonDefault(Kind kind, OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec,
+  private static Object readNonDefault(Kind kind, OptionSpec<?> spec,
       Object before) {
     // An option bounded by another (lambda-floor <= lambda) gets that one raised alongside.
     for (String companion : List.of("", "lambda = 1, ")) {
       for (String candidate : candidates(spec, before)) {
         Config c = ConfigFactory.parseString("solver { " + companion + spec.key() + " = " + candidate + " }");
-        LmOptions<?, ?> read;
+        LmOptions<?> read;
         try {
           read = SolverConfig.read(c, "solver", kind.builder().get());
         } catch (ConfigError invalid) {
           continue; // e.g. lambda-floor above lambda: try the next value
         }
-        Object v = spec.value(read);
+        Object v = read.get(spec);
         if (!v.equals(before)) {
           return v;
         }
@@ -183,7 +194,7 @@ class SolverOptionsDeclarationTest {
     throw new AssertionError(kind.name() + ": no candidate value of " + spec.key() + " was read");
   }
 
-  private static List<String> candidates(OptionSpec<LmOptions<?, ?>, LmOptions.Builder<?, ?>> spec, Object before) {
+  private static List<String> candidates(OptionSpec<?> spec, Object before) {
     List<String> out = new ArrayList<>();
     switch (spec.type()) {
       case INT -> out.addAll(List.of(String.valueOf((Integer) before + 1), "1", "7"));
@@ -198,12 +209,17 @@ class SolverOptionsDeclarationTest {
     return out;
   }
 
-  private static List<Field> publicFields(Class<?> type, boolean inherited) {
-    List<Field> out = new ArrayList<>();
-    for (Field f : inherited ? type.getFields() : type.getDeclaredFields()) {
+  /** The keys of the public static option constants a class declares. */
+  private static Set<String> optionKeys(Class<?> type) {
+    Set<String> out = new HashSet<>();
+    for (Field f : type.getDeclaredFields()) {
       int m = f.getModifiers();
-      if (Modifier.isPublic(m) && !Modifier.isStatic(m)) {
-        out.add(f);
+      if (Modifier.isPublic(m) && Modifier.isStatic(m) && f.getType() == OptionSpec.class) {
+        try {
+          out.add(((OptionSpec<?>) f.get(null)).key());
+        } catch (IllegalAccessException e) {
+          throw new AssertionError(e);
+        }
       }
     }
     return out;

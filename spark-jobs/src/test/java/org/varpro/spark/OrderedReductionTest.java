@@ -78,5 +78,9 @@ class OrderedReductionTest {
     assertEquals(0, SparkSessions.localThreads("yarn"));
     assertEquals("4", TestSpark.session().conf().get("spark.sql.shuffle.partitions"));
     assertEquals("false", TestSpark.session().sparkContext().getConf().get("spark.ui.enabled"));
+    assertEquals(SparkSessions.DIRECT_RESULT_SIZE,
+        TestSpark.session().sparkContext().getConf().get(SparkSessions.DIRECT_RESULT_KEY));
+    assertEquals("2m", SparkSessions.builder("t").config(SparkSessions.DIRECT_RESULT_KEY, "2m").conf()
+        .get(SparkSessions.DIRECT_RESULT_KEY), "a configured value wins");
   }
 }

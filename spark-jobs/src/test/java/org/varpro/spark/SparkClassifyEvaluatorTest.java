@@ -3,6 +3,10 @@ package org.varpro.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.classify.ClassifierOptions.CURVATURE_MIN_ROWS;
+import static org.varpro.core.classify.ClassifierOptions.CURVATURE_SAMPLE;
+import static org.varpro.core.classify.ClassifierOptions.CURVATURE_SEED;
+import static org.varpro.core.classify.ClassifierOptions.STEP;
 
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +23,7 @@ import org.varpro.core.classify.LabeledData;
 import org.varpro.core.classify.LocalClassifyEvaluator;
 import org.varpro.core.model.Activation;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.solver.LmOptions;
 import org.varpro.core.solver.SolverResult;
 import org.varpro.core.stats.StatsKind;
 
@@ -35,8 +40,8 @@ class SparkClassifyEvaluatorTest {
   }
 
   private static ClassifierOptions options(ClassifierStep step) {
-    ClassifierOptions.Builder o = ClassifierOptions.builder().step(step).statistics(StatsKind.QR).maxIterations(10)
-        .relativeTolerance(0).lambda(1e-3);
+    LmOptions.Builder<ClassifierOptions> o = ClassifierOptions.builder().set(STEP, step).statistics(StatsKind.QR)
+        .maxIterations(10).relativeTolerance(0).lambda(1e-3);
     if (step == ClassifierStep.MATRIX_FREE) {
       // See tenOuterIterationsMatchTheSingleProcessRun: short, well-conditioned CG runs.
       o.tau(1.0).cgMaxIterations(8);
@@ -104,10 +109,10 @@ class SparkClassifyEvaluatorTest {
    */
   @Test
   void subsampledCurvatureMatchesTheSingleProcessRun() {
-    ClassifierOptions o = options(ClassifierStep.MATRIX_FREE).toBuilder().curvatureSample(0.5).curvatureMinRows(1)
-        .build();
+    ClassifierOptions o =
+        options(ClassifierStep.MATRIX_FREE).toBuilder().set(CURVATURE_SAMPLE, 0.5).set(CURVATURE_MIN_ROWS, 1).build();
     LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, 10, rows, 64);
-    RowBlock[] sample = CurvatureSample.partition(List.of(rows.split(64)), 0.5, o.curvatureSeed);
+    RowBlock[] sample = CurvatureSample.partition(List.of(rows.split(64)), 0.5, o.get(CURVATURE_SEED));
     int sampled = 0;
     for (RowBlock b : sample) {
       sampled += b.rows;

@@ -27,7 +27,7 @@ public final class ClassifierSolver {
 
   /** C(θ) and the inner objective at λ, warm-started from {@code c0} (null: zeros). */
   public SoftmaxNewton.Result inner(ClassifyEvaluator ev, double[] theta, double[] c0) {
-    return new CrossEntropyProblem(ev, options, null).inner(theta, options.lambda, c0);
+    return new CrossEntropyProblem(ev, options, null).inner(theta, options.lambda(), c0);
   }
 
   public SolverResult solve(ClassifyEvaluator ev, double[] theta0) {

@@ -37,6 +37,8 @@ public final class CrossEntropyProblem implements ReducedProblem {
   private final ClassifierOptions options;
   private final ClassifierStep method;
   private final SoftmaxNewton newton;
+  /** The ridge ½α‖θ‖² on the hidden parameters: α (0 = off). */
+  private final double thetaRidge;
   /** The matrix-free step's trust radius, carried across iterations (∞: off). */
   private double radius;
   /** Newton iterations of the inner solves since the last linearization (all trials). */
@@ -69,10 +71,13 @@ public final class CrossEntropyProblem implements ReducedProblem {
     this.curvature = curvature;
     this.initialC = c0;
     this.options = options;
-    this.method = options.step.resolve(ev.featureMap().numParams(), options.matrixFreeThreshold);
-    this.newton = new SoftmaxNewton().absoluteTolerance(options.innerTolerance)
-        .relativeTolerance(options.innerRelativeTolerance).maxIterations(options.innerMaxIterations);
-    this.radius = options.trustRadius;
+    this.method = options.get(ClassifierOptions.STEP).resolve(ev.featureMap().numParams(),
+        options.matrixFreeThreshold());
+    this.newton = new SoftmaxNewton().absoluteTolerance(options.get(ClassifierOptions.INNER_TOLERANCE))
+        .relativeTolerance(options.get(ClassifierOptions.INNER_RELATIVE_TOLERANCE))
+        .maxIterations(options.get(ClassifierOptions.INNER_MAX_ITERATIONS));
+    this.radius = options.get(ClassifierOptions.TRUST_RADIUS);
+    this.thetaRidge = options.get(ClassifierOptions.THETA_RIDGE);
   }
 
   /** The step method in use (AUTO resolved). */
@@ -107,8 +112,8 @@ public final class CrossEntropyProblem implements ReducedProblem {
         : inner(theta, lambda, near.inner().c(), near.softmax().curvature());
     innerIterations += r.iterations();
     // The reduced objective f(θ) with the optional ridge on θ.
-    double objective = options.thetaRidge > 0
-        ? r.objective() + 0.5 * options.thetaRidge * TruncatedCg.dot(theta, theta)
+    double objective = thetaRidge > 0
+        ? r.objective() + 0.5 * thetaRidge * TruncatedCg.dot(theta, theta)
         : r.objective();
     int n = numFeatures();
     return new Point(theta, r, new InnerSolution(r.c(), n, ev.classes(), lambda, objective, new double[0], n, false));
@@ -141,7 +146,7 @@ public final class CrossEntropyProblem implements ReducedProblem {
     innerIterations = 0;
     Point pt = (Point) at;
     return method == ClassifierStep.DENSE
-        ? new DenseStep(pt, ev.gaussNewton(pt.theta(), pt.inner().c(), options.statistics))
+        ? new DenseStep(pt, ev.gaussNewton(pt.theta(), pt.inner().c(), options.statistics()))
         : new MatrixFreeStep(pt);
   }
 
@@ -162,7 +167,7 @@ public final class CrossEntropyProblem implements ReducedProblem {
       this.raw = gradient;
       this.g = gradient.clone();
       for (int q = 0; q < g.length; q++) {
-        g[q] += options.thetaRidge * at.theta()[q];
+        g[q] += thetaRidge * at.theta()[q];
       }
       this.gnorm = Math.sqrt(TruncatedCg.dot(g, g));
     }
@@ -177,10 +182,10 @@ public final class CrossEntropyProblem implements ReducedProblem {
 
     @Override
     public Trial solve(double mu) {
-      Solved s = solve(mu + options.thetaRidge, radius);
+      Solved s = solve(mu + thetaRidge, radius);
       onBoundary = s.onBoundary;
       double norm = Math.sqrt(TruncatedCg.dot(s.delta, s.delta));
-      return new Trial(s.delta, s.predicted - 0.5 * options.thetaRidge * norm * norm, norm);
+      return new Trial(s.delta, s.predicted - 0.5 * thetaRidge * norm * norm, norm);
     }
 
     private boolean onBoundary;
@@ -320,7 +325,7 @@ public final class CrossEntropyProblem implements ReducedProblem {
 
     @Override
     Solved solve(double mu, double radius) {
-      TruncatedCg.Result r = new TruncatedCg(options.cgTolerance, options.cgMaxIterations)
+      TruncatedCg.Result r = new TruncatedCg(options.cgTolerance(), options.cgMaxIterations())
           .solve(v -> curvature.product(at.theta(), at.inner().c(), v).vector(), mu, g, radius, deadline);
       products += r.iterations();
       return new Solved(r.step(), r.predictedReduction(g), r.stop() == TruncatedCg.Stop.TRUST_REGION

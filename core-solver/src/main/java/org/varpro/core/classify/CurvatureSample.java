@@ -29,10 +29,12 @@ public final class CurvatureSample {
    * @param rows the training rows
    */
   public static double fraction(ClassifierOptions o, int params, long rows) {
-    if (o.step.resolve(params, o.matrixFreeThreshold) != ClassifierStep.MATRIX_FREE || rows <= 0) {
+    ClassifierStep step = o.get(ClassifierOptions.STEP).resolve(params, o.matrixFreeThreshold());
+    if (step != ClassifierStep.MATRIX_FREE || rows <= 0) {
       return 1;
     }
-    return Math.min(1, Math.max(o.curvatureSample, (double) o.curvatureMinRows / rows));
+    double minRows = o.get(ClassifierOptions.CURVATURE_MIN_ROWS);
+    return Math.min(1, Math.max(o.get(ClassifierOptions.CURVATURE_SAMPLE), minRows / rows));
   }
 
   /** The error when the sample of {@code rows} rows at this fraction came out empty. */

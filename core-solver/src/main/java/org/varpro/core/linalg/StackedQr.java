@@ -72,6 +72,9 @@ public final class StackedQr {
       throw new IllegalArgumentException("arrays too short for n = " + n + ", m = " + m);
     }
     double[] work = null;
+    // W of the trailing update, w × (n − j1): largest for the first panel; one array for all panels.
+    int first = Math.min(panel, n);
+    double[] trailing = new double[first * (n - first)];
     for (int j0 = 0; j0 < n; j0 += panel) {
       int j1 = Math.min(n, j0 + panel);
       int w = j1 - j0;
@@ -100,19 +103,21 @@ public final class StackedQr {
       }
       int nt = n - j1;
       if (nt > 0) {
-        updateTrailing(r, n, b, m, j0, w, h, p, ld, tau);
+        updateTrailing(r, n, b, m, j0, w, h, p, ld, tau, trailing);
       }
     }
   }
 
-  /** Applies the panel's Qᵀ = I − V·Tᵀ·Vᵀ to R's panel rows and B's active rows, columns j0 + w … n. */
+  /**
+   * Applies the panel's Qᵀ = I − V·Tᵀ·Vᵀ to R's panel rows and B's active rows, columns j0 + w … n;
+   * {@code wk} holds W (w × (n − j0 − w), leading dimension w; overwritten).
+   */
   private static void updateTrailing(double[] r, int n, double[] b, int m, int j0, int w, int h,
-      double[] p, int ld, double[] tau) {
+      double[] p, int ld, double[] tau, double[] wk) {
     int j1 = j0 + w;
     int nt = n - j1;
     double[] t = triangularFactor(p, ld, w, h, tau);
     // W = R[j0:j1, j1:n] + V₂ᵀ·B[0:h, j1:n]
-    double[] wk = new double[w * nt];
     for (int c = 0; c < nt; c++) {
       System.arraycopy(r, j0 + (j1 + c) * n, wk, c * w, w);
     }

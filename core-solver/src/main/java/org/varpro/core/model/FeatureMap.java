@@ -30,6 +30,8 @@ public interface FeatureMap extends Serializable {
    * Row-wise products with the parameter Jacobian, one per cotangent: for each t,
    * out[t][offOut[t] + i + q·rows] = Σ_l u_t[i + l·rows] ∂a_il/∂θ_q. The features are written
    * to {@code a} at {@code offA} when {@code a != null}. One forward pass serves all cotangents.
+   * Every one of those entries is written (zeros included), so callers may pass arrays that still
+   * hold an earlier block's numbers.
    */
   void rowJacobianProducts(double[] theta, RowBlock block, double[][] cotangents, double[] a,
       int offA, double[][] out, int[] offOut);

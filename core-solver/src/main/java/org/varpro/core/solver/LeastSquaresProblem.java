@@ -31,7 +31,7 @@ public final class LeastSquaresProblem implements ReducedProblem {
   public LeastSquaresProblem(Evaluator evaluator, SolverOptions options) {
     this(evaluator, options, plan(evaluator, options));
     evaluator.planJacobianAtAcceptedTrials(plan.method != StepMethod.MATRIX_FREE && plan.pass1 == StatsKind.QR
-        && plan.pass2 == StatsKind.QR && !plan.golubPereyra && !options.principalAngles);
+        && plan.pass2 == StatsKind.QR && !plan.golubPereyra && !options.principalAngles());
   }
 
   private LeastSquaresProblem(Evaluator evaluator, SolverOptions options, Plan plan) {
@@ -43,10 +43,12 @@ public final class LeastSquaresProblem implements ReducedProblem {
   private static Plan plan(Evaluator evaluator, SolverOptions options) {
     int n = evaluator.featureMap().numFeatures();
     int p = evaluator.featureMap().numParams();
-    StepMethod method = options.step.resolve(evaluator.rows(), evaluator.outputs(), n, p, options.statistics,
-        options.matrixFreeThreshold, options.hessian == HessianKind.KAUFMAN && !options.diagonalScaling);
-    boolean gp = options.hessian == HessianKind.GOLUB_PEREYRA;
-    return new Plan(method, options.statistics, method.statistics(), gp, survivesRankLoss(method, gp));
+    HessianKind hessian = options.get(SolverOptions.HESSIAN);
+    StepMethod method = options.get(SolverOptions.STEP).resolve(evaluator.rows(), evaluator.outputs(), n, p,
+        options.statistics(), options.matrixFreeThreshold(),
+        hessian == HessianKind.KAUFMAN && !options.get(SolverOptions.DIAGONAL_SCALING));
+    boolean gp = hessian == HessianKind.GOLUB_PEREYRA;
+    return new Plan(method, options.statistics(), method.statistics(), gp, survivesRankLoss(method, gp));
   }
 
   @Override
@@ -74,7 +76,8 @@ public final class LeastSquaresProblem implements ReducedProblem {
     }
     JacobianStats js = evaluator.jacobian(pt.theta(), pt.inner().c(), lambda, previousTheta, plan.pass2,
         plan.golubPereyra);
-    StepSolver step = StepSystems.build(js, options.hessian, options.diagonalScaling);
+    StepSolver step =
+        StepSystems.build(js, options.get(SolverOptions.HESSIAN), options.get(SolverOptions.DIAGONAL_SCALING));
     if (js.subspace != null && previousTheta != null) {
       step.principalAngle = largestPrincipalAngle(js.subspace.triangular(), numFeatures());
     }
@@ -141,7 +144,7 @@ public final class LeastSquaresProblem implements ReducedProblem {
 
   /** The rank-revealing inner solve with the configured cut-off. */
   private InnerSolution innerSolve(ProjectionStats projection, double lambda) {
-    return InnerSolver.solve(projection, lambda, options.rankTolerance);
+    return InnerSolver.solve(projection, lambda, options.get(SolverOptions.RANK_TOLERANCE));
   }
 
   /**

@@ -17,11 +17,11 @@ import org.varpro.core.linalg.Lapack;
  * {@link SolverState} for the listener (what {@link #run} resumes from).
  */
 public final class LevenbergMarquardt {
-  private final LmOptions<?, ?> options;
+  private final LmOptions<?> options;
   private final SolverListener listener;
 
   /** @param options validated by the caller; not modified */
-  public LevenbergMarquardt(LmOptions<?, ?> options, SolverListener listener) {
+  public LevenbergMarquardt(LmOptions<?> options, SolverListener listener) {
     this.options = options;
     this.listener = listener == null ? SolverListener.NONE : listener;
   }
@@ -40,17 +40,17 @@ public final class LevenbergMarquardt {
       throw new IllegalArgumentException((from == null ? "initial parameters" : "the state's parameters")
           + " have length " + theta0.length + ", expected " + p);
     }
-    if (options.resampleEvery > 0 && !problem.canRedraw()) {
+    if (options.resampleEvery() > 0 && !problem.canRedraw()) {
       throw new IllegalArgumentException("resample-every needs rows that can be redrawn (PDE collocation points); "
           + "these rows are fixed data");
     }
-    boolean validating = validation != null && options.validationEvery > 0;
-    double lambda = from == null ? options.lambda : from.lambda();
+    boolean validating = validation != null && options.validationEvery() > 0;
+    double lambda = from == null ? options.lambda() : from.lambda();
     int round = from == null ? 0 : from.round();
     if (round > 0) {
       problem = problem.redraw(round);
     }
-    Deadline deadline = Deadline.after(start, options.timeBudgetSeconds);
+    Deadline deadline = Deadline.after(start, options.timeBudgetSeconds());
     problem.stopAt(deadline);
     ReducedProblem.Iterate at = problem.evaluate(theta0.clone(), lambda, null);
     HistoryLog history = new HistoryLog(from == null ? List.of() : from.history());
@@ -77,11 +77,11 @@ public final class LevenbergMarquardt {
         history.add(record(0, start, at, null, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, false, 0));
       }
     }
-    while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations) {
+    while (reason == StopReason.MAX_ITERATIONS && iteration < options.maxIterations()) {
       iteration++;
-      StepSystem system = problem.linearize(at, lambda, options.principalAngles ? previousTheta : null);
+      StepSystem system = problem.linearize(at, lambda, options.principalAngles() ? previousTheta : null);
       double gnorm = system.gradientNorm();
-      if (options.gradientTolerance > 0 && gnorm <= options.gradientTolerance) {
+      if (options.gradientTolerance() > 0 && gnorm <= options.gradientTolerance()) {
         history.add(record(iteration, start, at, system, gnorm, Double.NaN, 0, Double.NaN, Double.NaN, false, 0));
         reason = StopReason.GRADIENT_TOLERANCE;
         break;
@@ -112,7 +112,7 @@ public final class LevenbergMarquardt {
         boolean canGrow = damping.rejected();
         mu = damping.mu();
         system.rejected(step);
-        if (rejections >= options.maxRejections || !canGrow || step.norm() == 0 || deadline.passed()) {
+        if (rejections >= options.maxRejections() || !canGrow || step.norm() == 0 || deadline.passed()) {
           break;
         }
       }
@@ -130,37 +130,37 @@ public final class LevenbergMarquardt {
       at = trial;
       damping.accepted(rho);
       system.accepted(step, rho);
-      if (options.lambdaFactor < 1 && lambda > options.lambdaFloor && at.inner().effectiveRank() == n) {
+      if (options.lambdaFactor() < 1 && lambda > options.lambdaFloor() && at.inner().effectiveRank() == n) {
         // Continuation: lower λ while the features keep full effective rank.
-        lambda = Math.max(options.lambdaFloor, lambda * options.lambdaFactor);
+        lambda = Math.max(options.lambdaFloor(), lambda * options.lambdaFactor());
         at = problem.atLambda(at, lambda);
       }
       history.add(rec);
       double loss = at.inner().loss();
-      slowSteps = previousLoss - loss <= options.relativeTolerance * Math.abs(previousLoss) ? slowSteps + 1 : 0;
+      slowSteps = previousLoss - loss <= options.relativeTolerance() * Math.abs(previousLoss) ? slowSteps + 1 : 0;
       if (!Double.isFinite(loss)) {
         reason = StopReason.NON_FINITE;
       } else if (problem.stopsOnRankLoss(at)) {
         reason = StopReason.RANK_DEFICIENT;
-      } else if (options.lossTolerance > 0 && loss <= options.lossTolerance) {
+      } else if (options.lossTolerance() > 0 && loss <= options.lossTolerance()) {
         reason = StopReason.LOSS_TOLERANCE;
       } else if (slowSteps >= 3) {
         reason = StopReason.RELATIVE_TOLERANCE;
       } else if (deadline.passed()) {
         reason = StopReason.TIME_BUDGET;
       }
-      if (best != null && iteration % options.validationEvery == 0) {
+      if (best != null && iteration % options.validationEvery() == 0) {
         best = best.offer(validation, iteration, at.theta(), at.inner(), lambda);
-        if (reason == StopReason.MAX_ITERATIONS && options.validationPatience > 0
-            && best.misses() >= options.validationPatience) {
+        if (reason == StopReason.MAX_ITERATIONS && options.validationPatience() > 0
+            && best.misses() >= options.validationPatience()) {
           reason = StopReason.VALIDATION;
         }
       }
-      if (reason == StopReason.MAX_ITERATIONS && options.resampleEvery > 0
-          && iteration % options.resampleEvery == 0 && iteration < options.maxIterations) {
+      if (reason == StopReason.MAX_ITERATIONS && options.resampleEvery() > 0
+          && iteration % options.resampleEvery() == 0 && iteration < options.maxIterations()) {
         // Fresh rows: the loss, C(θ) and the next step all refer to the new points; μ and λ
         // carry over, and the subspace angle is not compared across different rows.
-        round = iteration / options.resampleEvery;
+        round = iteration / options.resampleEvery();
         problem = problem.redraw(round);
         problem.stopAt(deadline);
         at = problem.evaluate(at.theta(), lambda, null);

@@ -29,17 +29,17 @@ public final class LmDamping {
   private double mu;
 
   /** A run's damping from its options, continuing from μ (NaN: not started). */
-  public LmDamping(LmOptions<?, ?> options, double mu) {
-    this.schedule = options.damping;
-    this.tau = options.tau;
-    this.residualKappa = options.residualKappa;
-    this.residualExponent = options.residualExponent;
-    this.initialMu = options.initialMu;
+  public LmDamping(LmOptions<?> options, double mu) {
+    this.schedule = options.damping();
+    this.tau = options.tau();
+    this.residualKappa = options.residualKappa();
+    this.residualExponent = options.residualExponent();
+    this.initialMu = options.initialMu();
     this.mu = mu;
   }
 
   /** A fresh run's damping. */
-  public static LmDamping start(LmOptions<?, ?> options) {
+  public static LmDamping start(LmOptions<?> options) {
     return new LmDamping(options, Double.NaN);
   }
 

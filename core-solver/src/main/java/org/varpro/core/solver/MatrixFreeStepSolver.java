@@ -52,7 +52,7 @@ final class MatrixFreeStepSolver extends StepSolver {
     double[] g = evaluator.transposeProduct(theta, c, null, minusC, 1.0).vector();
     return new MatrixFreeStepSolver(evaluator, theta, c, g,
         ridgeFactor(projection, evaluator.featureMap().numFeatures(), lambda),
-        options.cgTolerance, options.cgMaxIterations);
+        options.cgTolerance(), options.cgMaxIterations());
   }
 
   /**

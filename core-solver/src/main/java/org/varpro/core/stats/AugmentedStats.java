@@ -13,7 +13,17 @@ public interface AugmentedStats extends Serializable {
   /** Rows folded in so far. */
   long count();
 
-  /** Folds in a block (rows × cols, column-major); the summary takes the array over (it may keep and overwrite it). */
+  /**
+   * Folds in a block: the first rows × cols numbers of {@code block}, column-major with leading
+   * dimension {@code rows} (the array may be longer).
+   *
+   * <p><b>The array is lent for the call only.</b> The summary may overwrite it as workspace,
+   * but keeps no reference to it once the call returns (rows it must keep, it copies), so the
+   * caller may refill the same array with the next block. A pass's fold therefore needs one
+   * block buffer per partition instead of a new array per block (at N = 2042 and 2048 rows a
+   * block is 33 MB, a humongous object for G1 whose garbage started a concurrent marking cycle
+   * every few blocks).
+   */
   void addRows(double[] block, int rows);
 
   /** Folds in another summary of the same kind and width; returns this. */

@@ -30,6 +30,8 @@ public final class JacobianStats implements Serializable {
   /** Factor of [W½A(θ_prev) | W½A(θ)], or null. */
   public final QrStats subspace;
   private double ridge;
+  /** The fold's buffers, reused from block to block (see {@link #add}); never shipped. */
+  private transient BlockBuffers buffers;
 
   public JacobianStats(int features, int params, int outputs, StatsKind kind, boolean golubPereyra,
       boolean subspaces) {
@@ -95,20 +97,16 @@ public final class JacobianStats implements Serializable {
     int n = features;
     int p = params;
     int cols = n + p + 1;
-    double[][] blocks = new double[outputs][r * cols];
-    double[][] cotangents = new double[outputs][];
-    int[] offsets = new int[outputs];
-    for (int j = 0; j < outputs; j++) {
-      // D_j = Σ_l c_lj ∂a_l/∂θ: the row-wise product with the cotangent c_j on every row.
-      double[] u = new double[r * n];
-      for (int l = 0; l < n; l++) {
-        Arrays.fill(u, l * r, (l + 1) * r, c[l + j * n]);
-      }
-      cotangents[j] = u;
-      offsets[j] = n * r;
+    if (buffers == null || buffers.capacity < r) {
+      buffers = new BlockBuffers(n, outputs, cols, r, golubPereyraE != null || outputs > 1 || subspace != null);
     }
-    map.rowJacobianProducts(theta, block, cotangents, blocks[0], 0, blocks, offsets);
-    double[] a = Arrays.copyOf(blocks[0], n * r);
+    double[][] blocks = buffers.blocks;
+    // Every column of blocks[0] is written: A and D_0 by the map, y below.
+    map.rowJacobianProducts(theta, block, buffers.cotangents(c, r), blocks[0], 0, blocks, buffers.offsets(r));
+    double[] a = buffers.features;
+    if (a != null) {
+      System.arraycopy(blocks[0], 0, a, 0, n * r);
+    }
     if (golubPereyraE != null) {
       addGolubPereyra(map, theta, c, block, a);
     }
@@ -118,6 +116,7 @@ public final class JacobianStats implements Serializable {
       }
       System.arraycopy(block.y, j * r, blocks[j], (n + p) * r, r);
       ProjectionStats.scaleRows(blocks[j], r, cols, block.weight);
+      // Lent for the call (AugmentedStats#addRows): the next block refills the same array.
       perOutput[j].addRows(blocks[j], r);
     }
     if (subspace != null && thetaPrevious != null) {
@@ -143,6 +142,59 @@ public final class JacobianStats implements Serializable {
       chunks *= 2;
     }
     return chunks;
+  }
+
+  /**
+   * The arrays one block of the fold fills, sized for the partition's longest block and reused
+   * for every block (the summaries borrow a block for the call only): [W½A | W½D_j | W½y_j] per
+   * output (33 MB at N = 2042 and 2048 rows, which allocated per block made G1 start a
+   * concurrent marking cycle every few blocks), the cotangents c_j repeated on every row (they
+   * depend on C only, which is fixed for the pass) and a copy of A when another output, the
+   * Golub-Pereyra sums or the subspace factor need it after blocks[0] is scaled. A shorter block
+   * uses the first rows × cols entries, column-major with leading dimension rows.
+   */
+  private static final class BlockBuffers {
+    final double[][] blocks;
+    final double[] features;
+    /** The most rows a block may have. */
+    final int capacity;
+    private final int n;
+    private final double[][] cotangents;
+    /** The C and the rows the cotangents were filled for (null: not yet). */
+    private double[] cotangentsOf;
+    private int cotangentRows;
+
+    BlockBuffers(int n, int outputs, int cols, int capacity, boolean keepFeatures) {
+      this.n = n;
+      this.capacity = capacity;
+      this.blocks = new double[outputs][capacity * cols];
+      this.features = keepFeatures ? new double[capacity * n] : null;
+      this.cotangents = new double[outputs][capacity * n];
+    }
+
+    /**
+     * The cotangent of D_j = Σ_l c_lj ∂a_l/∂θ for every output: c_lj on every row of column l
+     * (the map's row-wise Jacobian product then forms D_j); refilled when C or the rows change.
+     */
+    double[][] cotangents(double[] c, int rows) {
+      if (rows != cotangentRows || !Arrays.equals(c, cotangentsOf)) {
+        for (int j = 0; j < cotangents.length; j++) {
+          for (int l = 0; l < n; l++) {
+            Arrays.fill(cotangents[j], l * rows, (l + 1) * rows, c[l + j * n]);
+          }
+        }
+        cotangentsOf = c.clone();
+        cotangentRows = rows;
+      }
+      return cotangents;
+    }
+
+    /** Where D_j starts in blocks[j]: after A's n columns. */
+    int[] offsets(int rows) {
+      int[] offsets = new int[blocks.length];
+      Arrays.fill(offsets, n * rows);
+      return offsets;
+    }
   }
 
   /** E_j[l,:] = Σ_i w_i r_ij ∂a_il/∂θ: one summed Jacobian product per feature l. */

@@ -3,6 +3,7 @@ package org.varpro.core.stats;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.linalg.StackedQr;
@@ -24,6 +25,14 @@ import org.varpro.core.linalg.StackedQr;
  * at speed while the buffer stays the size of the factor. Reading the factor stacks the pending
  * rows in a copy, so when a summary is read never changes a result. A PDE problem's row groups
  * (900 interior + 80 boundary + 40 initial rows for heat) become one block instead of three.
+ *
+ * <p><b>Borrowed blocks, no garbage per block.</b> {@link #addRows} borrows the caller's array
+ * for the call only ({@link AugmentedStats#addRows}): a block that completes the buffer is
+ * factored at once, the caller's array serving as the stacked QR's workspace, and only a block
+ * left waiting is copied. Once the factor is square, new rows are factored into it in place and
+ * several waiting blocks are stacked into a buffer this summary keeps for its next blocks, so
+ * folding a partition of full blocks allocates no N × N or block-sized array per block. The
+ * numbers are those of stacking the blocks into a fresh array and factoring a copy of R.
  *
  * <p><b>Merging and shipping.</b> {@link #merge} first brings the pending rows of both summaries
  * in, then merges the other's triangle. A summary is serialized (shipped as a Spark task's
@@ -52,6 +61,8 @@ public final class QrStats implements AugmentedStats {
   private int pendingRows;
   /** The factor with the pending rows, once read; null when rows came since. */
   private transient Triangular view;
+  /** Where several pending blocks are stacked before they are factored in, reused (see the class comment). */
+  private transient double[] stackBuffer;
 
   public QrStats(int cols) {
     this.cols = cols;
@@ -125,20 +136,42 @@ public final class QrStats implements AugmentedStats {
     count += blockRows;
     if (pendingRows >= bufferRows(cols)) {
       bringPendingIn();
+    } else {
+      // The caller's array is lent for this call only: a block that waits is kept as a copy.
+      pending.set(pending.size() - 1, Arrays.copyOf(block, blockRows * cols));
     }
   }
 
+  /**
+   * Factors the pending rows in. The pending arrays (this call's borrowed block, or copies this
+   * summary owns) are destroyed; a square factor is updated in place.
+   */
   private void bringPendingIn() {
     if (pendingRows == 0) {
       return;
     }
-    Triangular t = factorWithPending();
-    r = t.r();
-    rows = t.rows();
+    if (rows == cols) {
+      double[] block = pending.size() == 1 ? pending.get(0) : stackPendingInto(stackBuffer(), 0);
+      StackedQr.factor(r, cols, block, pendingRows, 0);
+      view = null;
+    } else {
+      Triangular t = factorWithPending();
+      r = t.r();
+      rows = t.rows();
+      view = t;
+    }
     pending.clear();
     pendingCounts.clear();
     pendingRows = 0;
-    view = t;
+  }
+
+  /** The reused buffer for the pending rows, grown to hold them. */
+  private double[] stackBuffer() {
+    int size = pendingRows * cols;
+    if (stackBuffer == null || stackBuffer.length < size) {
+      stackBuffer = new double[size];
+    }
+    return stackBuffer;
   }
 
   /**
@@ -172,8 +205,12 @@ public final class QrStats implements AugmentedStats {
 
   /** The pending blocks stacked (column-major) below {@code top} empty rows. */
   private double[] stackPending(int top) {
+    return stackPendingInto(new double[(top + pendingRows) * cols], top);
+  }
+
+  /** The pending blocks stacked into {@code stacked} below {@code top} rows (leading dimension top + pendingRows). */
+  private double[] stackPendingInto(double[] stacked, int top) {
     int total = top + pendingRows;
-    double[] stacked = new double[total * cols];
     for (int j = 0; j < cols; j++) {
       int at = top;
       for (int b = 0; b < pending.size(); b++) {
@@ -208,10 +245,8 @@ public final class QrStats implements AugmentedStats {
         r = t.r().clone();
         rows = t.rows();
       } else if (rows == cols) {
-        // Both triangles: the structured merge (B = the other's upper trapezoid, l = m).
-        double[] out = r.clone();
-        StackedQr.factor(out, cols, t.r().clone(), t.rows(), t.rows());
-        r = out;
+        // Both triangles: the structured merge (B = the other's upper trapezoid, l = m), in place.
+        StackedQr.factor(r, cols, t.r().clone(), t.rows(), t.rows());
       } else {
         int total = rows + t.rows();
         double[] stacked = new double[total * cols];

@@ -1,6 +1,7 @@
 package org.varpro.core.stats;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.varpro.core.linalg.Lapack;
 
@@ -40,7 +41,8 @@ public final class RowStats implements AugmentedStats {
     if (rows == 0) {
       return;
     }
-    blocks.add(block);
+    // The caller lends the array for the call only (AugmentedStats#addRows): keep a copy.
+    blocks.add(Arrays.copyOf(block, rows * cols));
     blockRows.add(rows);
     count += rows;
   }

@@ -3,6 +3,9 @@ package org.varpro.core.classify;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.classify.ClassifierOptions.STEP;
+import static org.varpro.core.classify.ClassifierOptions.THETA_RIDGE;
+import static org.varpro.core.classify.ClassifierOptions.TRUST_RADIUS;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +27,9 @@ class ClassifierSolverTest {
   private final double[] theta0 = net.initialParams(2);
 
   private SolverResult run(ClassifierStep step, StatsKind kind, double radius, int iterations) {
-    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-3).step(step).statistics(kind).trustRadius(radius)
-        .maxIterations(iterations).cgTolerance(1e-12).cgMaxIterations(1000).initialMu(1e-4).build();
+    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-3).set(STEP, step).statistics(kind)
+        .set(TRUST_RADIUS, radius).maxIterations(iterations).cgTolerance(1e-12).cgMaxIterations(1000).initialMu(1e-4)
+        .build();
     return new ClassifierSolver(o).solve(LocalClassifyEvaluator.ofRows(net, K, rows, 64), theta0);
   }
 
@@ -69,8 +73,8 @@ class ClassifierSolverTest {
 
   @Test
   void thetaRidgeEntersObjectiveAndGradient() {
-    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-3).thetaRidge(0.1).maxIterations(1)
-        .step(ClassifierStep.DENSE).build();
+    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-3).set(THETA_RIDGE, 0.1).maxIterations(1)
+        .set(STEP, ClassifierStep.DENSE).build();
     ClassifierSolver s = new ClassifierSolver(o);
     LocalClassifyEvaluator ev = LocalClassifyEvaluator.ofRows(net, K, rows, 64);
     SolverResult r = s.solve(ev, theta0);
@@ -96,7 +100,7 @@ class ClassifierSolverTest {
     net.features(theta0, rows, a1, 0);
     n2.features(theta0, rows, a2, 0);
     assertArrayEquals(a1, a2, 0.0);
-    ClassifierOptions o = ClassifierOptions.builder().thetaRidge(0.25).maxIterations(7).build();
+    ClassifierOptions o = ClassifierOptions.builder().set(THETA_RIDGE, 0.25).maxIterations(7).build();
     assertEquals(o, roundTrip(o), "options survive Java serialization");
   }
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.classify.ClassifierOptions.CURVATURE_MIN_ROWS;
+import static org.varpro.core.classify.ClassifierOptions.CURVATURE_SAMPLE;
+import static org.varpro.core.classify.ClassifierOptions.INNER_TOLERANCE;
+import static org.varpro.core.classify.ClassifierOptions.STEP;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,18 +86,18 @@ class CurvatureSampleTest {
     RowBlock first = CurvatureSample.partition(List.of(many), f, 1)[0];
     assertNotEquals(first.x[0], other.x[0]);
     // The fraction rule: the dense step samples nothing, a floor of rows, capped at every row.
-    ClassifierOptions o = ClassifierOptions.builder().curvatureSample(0.1).curvatureMinRows(1000)
-        .step(ClassifierStep.MATRIX_FREE).build();
+    ClassifierOptions o = ClassifierOptions.builder().set(CURVATURE_SAMPLE, 0.1).set(CURVATURE_MIN_ROWS, 1000)
+        .set(STEP, ClassifierStep.MATRIX_FREE).build();
     assertEquals(0.1, CurvatureSample.fraction(o, 100, 20000), 0.0);
     assertEquals(0.2, CurvatureSample.fraction(o, 100, 5000), 0.0);
     assertEquals(1.0, CurvatureSample.fraction(o, 100, 800), 0.0);
-    o = o.toBuilder().step(ClassifierStep.AUTO).build();
-    assertEquals(1.0, CurvatureSample.fraction(o, o.matrixFreeThreshold, 20000), 0.0);
-    assertEquals(0.1, CurvatureSample.fraction(o, o.matrixFreeThreshold + 1, 20000), 0.0);
+    o = o.toBuilder().set(STEP, ClassifierStep.AUTO).build();
+    assertEquals(1.0, CurvatureSample.fraction(o, o.matrixFreeThreshold(), 20000), 0.0);
+    assertEquals(0.1, CurvatureSample.fraction(o, o.matrixFreeThreshold() + 1, 20000), 0.0);
   }
 
   private ClassifierOptions matrixFree() {
-    return ClassifierOptions.builder().step(ClassifierStep.MATRIX_FREE).lambda(LAMBDA).innerTolerance(1e-13)
+    return ClassifierOptions.builder().set(STEP, ClassifierStep.MATRIX_FREE).lambda(LAMBDA).set(INNER_TOLERANCE, 1e-13)
         .cgTolerance(1e-14).cgMaxIterations(2000).build();
   }
 

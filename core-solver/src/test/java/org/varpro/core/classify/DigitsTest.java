@@ -2,6 +2,8 @@ package org.varpro.core.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.classify.ClassifierOptions.STEP;
+import static org.varpro.core.classify.ClassifierOptions.THETA_RIDGE;
 
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +23,8 @@ class DigitsTest {
   private static final LabeledData.Split SPLIT = Datasets.digits().split(0.25, 0);
 
   private static ClassifierOptions options(ClassifierStep step, int iterations) {
-    return ClassifierOptions.builder().lambda(1e-4).thetaRidge(1e-4).maxIterations(iterations).step(step).build();
+    return ClassifierOptions.builder().lambda(1e-4).set(THETA_RIDGE, 1e-4).maxIterations(iterations).set(STEP, step)
+        .build();
   }
 
   private static ClassificationMetrics run(ClassifierStep step, int iterations) {

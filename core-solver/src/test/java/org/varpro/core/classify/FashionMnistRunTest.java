@@ -2,6 +2,7 @@ package org.varpro.core.classify;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.varpro.core.classify.ClassifierOptions.THETA_RIDGE;
 
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,7 @@ class FashionMnistRunTest {
     RowBlock train = trainData.toBlock(1.0 / trainData.rows());
     RowBlock test = testData.toBlock(1.0);
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 784, hidden);
-    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-4).thetaRidge(1e-4).maxIterations(iterations)
+    ClassifierOptions o = ClassifierOptions.builder().lambda(1e-4).set(THETA_RIDGE, 1e-4).maxIterations(iterations)
         .cgMaxIterations(100).build();
     SolverListener listener = new SolverListener() {
       @Override

@@ -2,6 +2,8 @@ package org.varpro.core.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.classify.ClassifierOptions.INNER_TOLERANCE;
+import static org.varpro.core.classify.ClassifierOptions.STEP;
 
 import org.junit.jupiter.api.Test;
 import org.varpro.core.linalg.Lapack;
@@ -28,7 +30,7 @@ class ReducedProblemTest {
   private final double[] theta = net.initialParams(3);
 
   private ClassifierSolver solver() {
-    ClassifierOptions o = ClassifierOptions.builder().lambda(LAMBDA).innerTolerance(1e-13).build();
+    ClassifierOptions o = ClassifierOptions.builder().lambda(LAMBDA).set(INNER_TOLERANCE, 1e-13).build();
     return new ClassifierSolver(o);
   }
 
@@ -136,11 +138,11 @@ class ReducedProblemTest {
     LocalClassifyEvaluator ev = evaluator(net);
     double[] c = solver().inner(ev, theta, null).c();
     GaussNewtonStats gn = ev.gaussNewton(theta, c, StatsKind.GRAM);
-    ClassifierOptions denseOptions = ClassifierOptions.builder().step(ClassifierStep.DENSE).statistics(StatsKind.GRAM)
-        .lambda(LAMBDA).innerTolerance(1e-13).build();
+    ClassifierOptions denseOptions = ClassifierOptions.builder().set(STEP, ClassifierStep.DENSE)
+        .statistics(StatsKind.GRAM).lambda(LAMBDA).set(INNER_TOLERANCE, 1e-13).build();
     CrossEntropyProblem problem = new CrossEntropyProblem(ev, denseOptions, null);
-    StepSystem dense = problem.linearize(problem.evaluate(theta, denseOptions.lambda, (ReducedProblem.Iterate) null),
-        denseOptions.lambda, null);
+    StepSystem dense = problem.linearize(problem.evaluate(theta, denseOptions.lambda(), (ReducedProblem.Iterate) null),
+        denseOptions.lambda(), null);
     double[] g = gn.gradient();
     int p = g.length;
     for (double tau : new double[] {1e-2, 1e-4}) {

@@ -3,6 +3,7 @@ package org.varpro.core.classify;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.classify.ClassifierOptions.STEP;
 
 import org.junit.jupiter.api.Test;
 import org.varpro.core.model.Activation;
@@ -54,7 +55,7 @@ class TimeBudgetTest {
   void aSpentBudgetEndsTheRunWithinOneShortIteration() {
     JvpPerceptron net = JvpPerceptron.of(Activation.TANH, 3, 6, 4);
     RowBlock rows = ClassifyFixtures.rows(41, 300, 3, 3);
-    ClassifierOptions o = ClassifierOptions.builder().step(ClassifierStep.MATRIX_FREE).cgMaxIterations(30)
+    ClassifierOptions o = ClassifierOptions.builder().set(STEP, ClassifierStep.MATRIX_FREE).cgMaxIterations(30)
         .cgTolerance(1e-12).maxIterations(5).build();
     SolverResult free = new ClassifierSolver(o).solve(LocalClassifyEvaluator.ofRows(net, 3, rows, 64),
         net.initialParams(2));

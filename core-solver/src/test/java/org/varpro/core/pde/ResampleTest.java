@@ -62,9 +62,9 @@ class ResampleTest {
     // The solver's passes are fused (one-hidden-layer net): projected as it does, the loss is its bits.
     LocalEvaluator round1 = problem.round(1).localEvaluator(net);
     round1.planJacobianAtAcceptedTrials(true);
-    double onRound1 = InnerSolver.solve(round1.project(three.theta(), StatsKind.QR), options.lambda).loss();
+    double onRound1 = InnerSolver.solve(round1.project(three.theta(), StatsKind.QR), options.lambda()).loss();
     double onRound0 = InnerSolver.solve(problem.localEvaluator(net).project(three.theta(), StatsKind.QR),
-        options.lambda).loss();
+        options.lambda()).loss();
     assertEquals(onRound1, fourth.loss(), 0.0);
     assertNotEquals(onRound0, fourth.loss(), 1e-6 * onRound0);
   }

@@ -20,7 +20,7 @@ class LmDampingTest {
 
   @Test
   void acceptedStepsScaleMuByNielsensFactor() {
-    SolverOptions o = SolverOptions.defaults();
+    SolverOptions o = SolverOptions.builder().build();
     // (ρ, factor): max(1/3, 1 − (2ρ − 1)³): 1/3 for ρ ≥ 1, 1 at ρ = 1/2, 2 at ρ → 0.
     double[][] cases = {{1.0, 1.0 / 3}, {2.0, 1.0 / 3}, {0.5, 1.0}, {0.0, 2.0}, {0.75, 1 - 0.125}};
     for (double[] c : cases) {
@@ -32,13 +32,13 @@ class LmDampingTest {
 
   @Test
   void rejectionsGrowMuGeometricallyNotSuperExponentially() {
-    LmDamping d = new LmDamping(SolverOptions.defaults(), 1e-14);
+    LmDamping d = new LmDamping(SolverOptions.builder().build(), 1e-14);
     for (int k = 1; k <= 40; k++) {
       assertTrue(d.rejected());
       // 4^k exactly: powers of two are exact in binary floating point.
       assertEquals(1e-14 * Math.pow(4, k), d.mu(), 1e-14 * Math.pow(4, k) * 1e-15);
     }
-    LmDamping huge = new LmDamping(SolverOptions.defaults(), Double.MAX_VALUE / 2);
+    LmDamping huge = new LmDamping(SolverOptions.builder().build(), Double.MAX_VALUE / 2);
     assertFalse(huge.rejected(), "an overflowing μ reports that no larger damping exists");
   }
 

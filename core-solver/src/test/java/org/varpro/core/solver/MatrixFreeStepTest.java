@@ -2,6 +2,7 @@ package org.varpro.core.solver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.varpro.core.solver.SolverOptions.STEP;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class MatrixFreeStepTest {
     assertClose(dense.gradient(), mf.gradient(), 1e-10, "gradient");
     double[] h = eigenvalues(hessian(mf, net.numParams()), net.numParams());
     double[] g = eigenvalues(gram(rows, lambda), net.numFeatures());
-    double perturbation = EPS * g[g.length - 1] / g[0] + options.cgTolerance;
+    double perturbation = EPS * g[g.length - 1] / g[0] + options.cgTolerance();
     for (double mu : new double[] {1e-3, 0.1}) {
       double[] d = dense.step(mu);
       double[] x = mf.step(mu);
@@ -161,10 +162,10 @@ class MatrixFreeStepTest {
     RowBlock rows = data(60, 1);
     LocalEvaluator ev = LocalEvaluator.ofRows(net, rows, 16);
     // μ = κ‖r‖: the same damping sequence for both (μ₀ from diag H needs the dense matrix).
-    SolverOptions.Builder o = convergedCg().toBuilder().lambda(1e-6).maxIterations(15).damping(Damping.RESIDUAL)
-        .residualKappa(0.1);
-    SolverResult dense = new VarProSolver(o.step(StepMethod.FACTOR).build()).solve(ev, theta);
-    SolverResult mf = new VarProSolver(o.step(StepMethod.MATRIX_FREE).build()).solve(ev, theta);
+    LmOptions.Builder<SolverOptions> o = convergedCg().toBuilder().lambda(1e-6).maxIterations(15)
+        .damping(Damping.RESIDUAL).residualKappa(0.1);
+    SolverResult dense = new VarProSolver(o.set(STEP, StepMethod.FACTOR).build()).solve(ev, theta);
+    SolverResult mf = new VarProSolver(o.set(STEP, StepMethod.MATRIX_FREE).build()).solve(ev, theta);
     assertTrue(dense.loss() < 0.5 * dense.history().get(0).loss(), "the factor solve made progress");
     assertEquals(dense.loss(), mf.loss(), 1e-6 * dense.loss());
     int p = net.numParams();

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,36 @@ class QrStatsTest {
     assertEquals(4, QrStats.chunks(1032, 258));
     assertEquals(4, QrStats.chunks(3500, 322));
     assertEquals(1, QrStats.chunks(2048, 2042));
+  }
+
+  /**
+   * addRows borrows the caller's array for the call only: a caller that refills one buffer for
+   * every block (longer than the blocks, poisoned after each call) gets the bits of a caller that
+   * hands over fresh arrays, and RᵀR is the Gram matrix of the rows. 70 columns take the
+   * multi-panel kernel with a 512-row buffer: the first 100 + 30 rows pend (copied), 400 rows
+   * complete the trapezoid, then 300 + 100 pend and 200 stack them into the reused buffer, 700
+   * rows go in alone (in place, the caller's array the workspace), and 50 pend at the end.
+   */
+  @Test
+  void aBorrowedBufferGivesTheBitsOfFreshArrays() {
+    int cols = 70;
+    int[] rows = {100, 30, 400, 300, 100, 200, 700, 50};
+    QrStats fresh = new QrStats(cols);
+    QrStats borrowed = new QrStats(cols);
+    double[] buffer = new double[800 * cols];
+    for (int b = 0; b < rows.length; b++) {
+      double[] m = GaussianBlocks.block(rows[b], cols, 30 + b);
+      fresh.addRows(m.clone(), rows[b]);
+      Arrays.fill(buffer, Double.NaN);
+      System.arraycopy(m, 0, buffer, 0, m.length);
+      borrowed.addRows(buffer, rows[b]);
+      Arrays.fill(buffer, Double.NaN);
+    }
+    assertArrayEquals(fresh.triangular().r(), borrowed.triangular().r());
+    assertEquals(1880, borrowed.count());
+    // 1880 Gaussian rows of 70 columns: κ(M) ≈ 1.5, so RᵀR matches MᵀM to a few ulp of ≈ 1880.
+    double rel = maxRelative(borrowed.gram(), GaussianBlocks.gram(rows, cols, 30));
+    assertTrue(rel < 1e-13, "R^T R vs M^T M: " + rel);
   }
 
   /** A factor merged into an empty summary is taken as it is, bit for bit. */
