@@ -261,20 +261,19 @@ public final class Lapack {
     check(info, "dormqr");
   }
 
-  /** K(m×m) += A·Aᵀ for A (m×p, column-major): the dual Gram matrix (dsyrk when native). */
-  public static void gramUpdateTransposed(double[] a, int m, int p, double[] k) {
+  /**
+   * The upper triangle of K(m×m) += A·Aᵀ for A (m×p, column-major at a[offA], leading dimension
+   * lda): the dual Gram matrix (dsyrk when native; the pure-Java fallback gets dgemm, which
+   * updates the whole of K). K's strictly lower triangle is otherwise left as it was.
+   */
+  public static void gramUpdateTransposedUpper(double[] a, int offA, int lda, int m, int p, double[] k) {
     if (m == 0 || p == 0) {
       return;
     }
     if (isNative()) {
-      BLAS_.dsyrk("U", "N", m, p, 1.0, a, m, 1.0, k, m);
-      for (int j = 0; j < m; j++) {
-        for (int i = j + 1; i < m; i++) {
-          k[i + j * m] = k[j + i * m];
-        }
-      }
+      BLAS_.dsyrk("U", "N", m, p, 1.0, a, offA, Math.max(1, lda), 1.0, k, 0, m);
     } else {
-      BLAS_.dgemm("N", "T", m, m, p, 1.0, a, m, a, m, 1.0, k, m);
+      BLAS_.dgemm("N", "T", m, m, p, 1.0, a, offA, Math.max(1, lda), a, offA, Math.max(1, lda), 1.0, k, 0, m);
     }
   }
 

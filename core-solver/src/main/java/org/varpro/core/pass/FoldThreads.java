@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.varpro.core.linalg.Lapack;
 
@@ -22,10 +23,13 @@ import org.varpro.core.linalg.Lapack;
  * task (no grant: its executor core is the only one it owns) equals the single-process run.
  */
 public final class FoldThreads {
-  /** The pool granted to the folds of this thread, or null. */
-  private static final ThreadLocal<ExecutorService> GRANTED = new ThreadLocal<>();
+  /** The workers granted to the folds of this thread, or null. */
+  private static final ThreadLocal<Grant> GRANTED = new ThreadLocal<>();
   /** One pool of daemon workers per thread count, shared by the runners of this JVM. */
-  private static final Map<Integer, ExecutorService> POOLS = new ConcurrentHashMap<>();
+  private static final Map<Integer, Grant> POOLS = new ConcurrentHashMap<>();
+
+  /** A pool of {@code workers} threads (the granted threads but the calling one). */
+  private record Grant(ExecutorService pool, int workers) {}
 
   private FoldThreads() {}
 
@@ -73,39 +77,56 @@ public final class FoldThreads {
   }
 
   /**
-   * The results of {@code chunks}, in their order: the first runs in the calling thread, the
-   * others on the granted workers (in the calling thread too when none were granted). A chunk's
-   * exception is rethrown as it was thrown.
+   * The results of {@code chunks}, in their order. With granted threads the calling thread and
+   * the granted workers each take the next chunk not yet started until none is left, so chunks
+   * spread evenly over any number of threads (4 chunks on 2 threads: 2 each); without, they run
+   * one after another in the calling thread. A chunk's exception is rethrown as it was thrown.
    */
   public static <T> List<T> inOrder(List<? extends Callable<T>> chunks) {
-    ExecutorService pool = GRANTED.get();
-    List<T> out = new ArrayList<>(chunks.size());
-    if (pool == null || chunks.size() < 2) {
+    Grant grant = GRANTED.get();
+    int count = chunks.size();
+    List<T> out = new ArrayList<>(count);
+    if (grant == null || count < 2) {
       for (Callable<T> c : chunks) {
         out.add(call(c));
       }
       return out;
     }
-    List<Future<T>> rest = new ArrayList<>(chunks.size() - 1);
-    for (int i = 1; i < chunks.size(); i++) {
-      rest.add(pool.submit(chunks.get(i)));
+    @SuppressWarnings("unchecked")
+    T[] results = (T[]) new Object[count];
+    AtomicInteger next = new AtomicInteger();
+    Callable<Void> take = () -> {
+      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+        results[i] = chunks.get(i).call();
+      }
+      return null;
+    };
+    int helpers = Math.min(grant.workers(), count - 1);
+    List<Future<Void>> rest = new ArrayList<>(helpers);
+    for (int h = 0; h < helpers; h++) {
+      rest.add(grant.pool().submit(take));
     }
     try {
-      out.add(call(chunks.get(0)));
-      for (Future<T> f : rest) {
-        out.add(f.get());
+      call(take);
+      for (Future<Void> f : rest) {
+        f.get();
       }
-      return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while folding row chunks", e);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     } finally {
-      for (Future<T> f : rest) {
+      // After a failure, no helper starts another chunk.
+      next.set(count);
+      for (Future<Void> f : rest) {
         f.cancel(false);
       }
     }
+    for (T r : results) {
+      out.add(r);
+    }
+    return out;
   }
 
   private static <T> T call(Callable<T> c) {
@@ -126,11 +147,11 @@ public final class FoldThreads {
     throw new IllegalStateException(t);
   }
 
-  private static ExecutorService newPool(int threads) {
-    return Executors.newFixedThreadPool(threads - 1, r -> {
+  private static Grant newPool(int threads) {
+    return new Grant(Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(r, "varpro-fold");
       t.setDaemon(true);
       return t;
-    });
+    }), threads - 1);
   }
 }

@@ -121,55 +121,43 @@ public final class StepSystems {
   }
 
   /**
-   * Dual form: the A-columns of the rows (the √λ rows included) define P⊥ (Householder, never
-   * squared); J_j = P⊥W½D_j, r_j = −P⊥W½y_j, and Golub-Pereyra adds −Q1R⁻ᵀE_j.
+   * Dual form: the A-columns of the rows (the √λ rows included) define P⊥ ({@link RowProjection},
+   * Householder, never squared); J_j = P⊥W½D_j, r_j = −P⊥W½y_j, and Golub-Pereyra adds
+   * −Q1R⁻ᵀE_j. J is formed in place, in the rows' own matrix for one output (no copy of the
+   * m × p block), stacked over the outputs otherwise.
    */
   private static StepSolver fromRows(JacobianStats js, boolean gp, boolean diag) {
     int n = js.features;
     int p = js.params;
     int k = js.outputs;
     int rows = Math.toIntExact(js.perOutput[0].count());
-    double[] jAll = new double[k * rows * p];
-    double[] rAll = new double[k * rows];
     int total = k * rows;
+    double[][] matrices = new double[k][];
+    RowProjection[] projections = new RowProjection[k];
+    double[] r = new double[total];
     for (int j = 0; j < k; j++) {
-      double[] mm = ((RowStats) js.perOutput[j]).matrix();
-      double[] a = new double[rows * n];
-      double[] dy = new double[rows * (p + 1)];
-      System.arraycopy(mm, 0, a, 0, rows * n);
-      System.arraycopy(mm, rows * n, dy, 0, rows * (p + 1));
-      double[] tau = Lapack.householder(a, rows, n);
-      Lapack.applyQ(true, a, rows, n, tau, dy, p + 1);
-      double[] r11 = new double[n * n];
-      for (int c = 0; c < n; c++) {
-        for (int r = 0; r <= c && r < rows; r++) {
-          r11[r + c * n] = a[r + c * rows];
-        }
-      }
-      for (int c = 0; c < p + 1; c++) {
-        for (int r = 0; r < Math.min(n, rows); r++) {
-          dy[r + c * rows] = 0;
-        }
-      }
-      if (gp) {
-        // Range part of the Golub-Pereyra term, −Q1R⁻ᵀE_j, in the first n rotated coordinates;
-        // the y column keeps no range part, so r = −P⊥y.
-        double[] e = js.golubPereyraE[j].clone();
-        Lapack.triangularSolve(true, r11, 0, n, n, e, 0, n, p);
+      matrices[j] = ((RowStats) js.perOutput[j]).matrix();
+      projections[j] = RowProjection.of(matrices[j], rows, n, p, gp ? js.golubPereyraE[j] : null);
+      projections[j].residual(matrices[j], (n + p) * rows, r, j * rows);
+    }
+    double[] stack;
+    int offset;
+    if (k == 1) {
+      stack = matrices[0];
+      offset = n * rows;
+    } else {
+      stack = new double[total * p];
+      offset = 0;
+      for (int j = 0; j < k; j++) {
         for (int c = 0; c < p; c++) {
-          for (int r = 0; r < n; r++) {
-            dy[r + c * rows] = -e[r + c * n];
-          }
+          System.arraycopy(matrices[j], (n + c) * rows, stack, j * rows + c * total, rows);
         }
-      }
-      Lapack.applyQ(false, a, rows, n, tau, dy, p + 1);
-      for (int c = 0; c < p; c++) {
-        System.arraycopy(dy, c * rows, jAll, j * rows + c * total, rows);
-      }
-      for (int r = 0; r < rows; r++) {
-        rAll[j * rows + r] = -dy[r + p * rows];
       }
     }
-    return DualStepSolver.of(jAll, total, p, rAll, diag);
+    return DualStepSolver.of(stack, offset, total, p, r, diag, (from, to) -> {
+      for (int j = 0; j < k; j++) {
+        projections[j].projectJacobian(stack, offset + j * rows, total, from, to);
+      }
+    });
   }
 }

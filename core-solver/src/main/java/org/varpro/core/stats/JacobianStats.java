@@ -1,9 +1,13 @@
 package org.varpro.core.stats;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.varpro.core.model.FeatureMap;
 import org.varpro.core.model.RowBlock;
+import org.varpro.core.pass.FoldThreads;
 
 /**
  * Pass 2 (DESIGN §2.3) at (θ, C(θ)): for each output j the summary of
@@ -13,6 +17,9 @@ import org.varpro.core.model.RowBlock;
  */
 public final class JacobianStats implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** See {@link #rowChunks}. */
+  static final int MAX_ROW_CHUNKS = 4;
+  static final int MIN_CHUNK_ROWS = 128;
 
   public final int features;
   public final int params;
@@ -70,6 +77,22 @@ public final class JacobianStats implements Serializable {
    */
   public JacobianStats add(FeatureMap map, double[] theta, double[] c, double[] thetaPrevious,
       RowBlock block) {
+    int chunks = perOutput[0].kind() == StatsKind.ROWS ? rowChunks(block.rows) : 1;
+    if (chunks > 1) {
+      // The rows' statistics append the chunks' rows in order: the same matrix as one fold of
+      // the block, its chunks computed on the granted threads.
+      boolean golubPereyra = golubPereyraE != null;
+      boolean subspaces = subspace != null;
+      List<Callable<JacobianStats>> work = new ArrayList<>(chunks);
+      for (RowBlock part : block.split((block.rows + chunks - 1) / chunks)) {
+        work.add(() -> new JacobianStats(features, params, outputs, StatsKind.ROWS, golubPereyra, subspaces)
+            .add(map, theta, c, thetaPrevious, part));
+      }
+      for (JacobianStats part : FoldThreads.inOrder(work)) {
+        merge(part);
+      }
+      return this;
+    }
     int r = block.rows;
     int n = features;
     int p = params;
@@ -104,6 +127,21 @@ public final class JacobianStats implements Serializable {
       subspace.addRows(pair, r);
     }
     return this;
+  }
+
+  /**
+   * Row chunks of a block whose rows are kept ({@link StatsKind#ROWS}, the dual step): the
+   * largest power of two, at most {@link #MAX_ROW_CHUNKS}, that leaves every chunk at least
+   * {@link #MIN_CHUNK_ROWS} rows. A kept row costs a backward pass over all p parameters (p is
+   * large where the dual step is chosen), so a few hundred rows are worth a thread. The rule sees
+   * the rows only, never the cores, so every machine computes the same bits.
+   */
+  static int rowChunks(int rows) {
+    int chunks = 1;
+    while (chunks < MAX_ROW_CHUNKS && rows >= 2 * chunks * MIN_CHUNK_ROWS) {
+      chunks *= 2;
+    }
+    return chunks;
   }
 
   /**

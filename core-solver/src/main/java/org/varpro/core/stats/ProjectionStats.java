@@ -54,12 +54,22 @@ public final class ProjectionStats implements Serializable {
 
   /** Multiplies row i of a column-major (rows × cols) matrix by √w_i. */
   static void scaleRows(double[] m, int rows, int cols, double[] weight) {
+    double[] s = new double[rows];
+    boolean unit = true;
     for (int i = 0; i < rows; i++) {
-      double s = Math.sqrt(weight[i]);
-      if (s != 1.0) {
-        for (int j = 0; j < cols; j++) {
-          m[i + j * rows] *= s;
-        }
+      s[i] = Math.sqrt(weight[i]);
+      unit &= s[i] == 1.0;
+    }
+    if (unit) {
+      return;
+    }
+    // Column by column, in memory order: a row-by-row loop strides through the column-major
+    // matrix, and on conf/heat-deep.conf's 9,875 columns it took more of the Jacobian pass's
+    // Java time (JFR samples) than the Jacobian products themselves.
+    for (int j = 0; j < cols; j++) {
+      int col = j * rows;
+      for (int i = 0; i < rows; i++) {
+        m[col + i] *= s[i];
       }
     }
   }
