@@ -105,6 +105,15 @@ public final class Lapack {
     }
   }
 
+  /** dst += src on the upper triangle (diagonal included) of two n × n column-major arrays. */
+  public static void addUpper(double[] src, double[] dst, int n) {
+    for (int col = 0; col < n; col++) {
+      for (int i = col * n, end = i + col + 1; i < end; i++) {
+        dst[i] += src[i];
+      }
+    }
+  }
+
   /** Copies the upper triangle of the n×n column-major g to its lower one, in cache-sized tiles. */
   public static void mirrorUpper(double[] g, int n) {
     final int tile = 64;

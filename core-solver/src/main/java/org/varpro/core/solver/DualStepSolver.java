@@ -41,8 +41,9 @@ final class DualStepSolver extends StepSolver {
     void project(int from, int to);
   }
 
-  private DualStepSolver(Summary s, double[] j, int offset, int rows, double[] r, boolean diagonalScaling) {
-    super(s.gradient, s.diagonal, diagonalScaling);
+  private DualStepSolver(double[] gradient, double[] diagonal, double[] j, int offset, int rows, double[] r,
+      boolean diagonalScaling) {
+    super(gradient, diagonal, diagonalScaling);
     this.js = j;
     this.offset = offset;
     this.rows = rows;
@@ -71,12 +72,7 @@ final class DualStepSolver extends StepSolver {
     List<double[]> parts = onThisMachine(work);
     double[] k = parts.get(0);
     for (int c = 1; c < parts.size(); c++) {
-      double[] kc = parts.get(c);
-      for (int col = 0; col < rows; col++) {
-        for (int i = col * rows, end = i + col + 1; i < end; i++) {
-          k[i] += kc[i];
-        }
-      }
+      Lapack.addUpper(parts.get(c), k, rows);
     }
     this.kernel = new ShiftedSymmetricSolve(k, rows);
   }
@@ -94,13 +90,15 @@ final class DualStepSolver extends StepSolver {
   static DualStepSolver of(double[] j, int offset, int rows, int p, double[] r, boolean diagonalScaling,
       ColumnProjection projection) {
     int[] bounds = bounds(p);
-    List<Callable<Summary>> work = new ArrayList<>();
+    // Each chunk writes its own columns of g and diag(JᵀJ).
+    double[] gradient = new double[p];
+    double[] diagonal = new double[p];
+    List<Callable<Void>> work = new ArrayList<>();
     for (int c = 0; c + 1 < bounds.length; c++) {
       int from = bounds[c];
       int to = bounds[c + 1];
       work.add(() -> {
         projection.project(from, to);
-        Summary s = new Summary(new double[p], new double[p]);
         for (int q = from; q < to; q++) {
           int col = offset + q * rows;
           double g = 0;
@@ -110,26 +108,15 @@ final class DualStepSolver extends StepSolver {
             g += v * r[i];
             d += v * v;
           }
-          s.gradient[q] = g;
-          s.diagonal[q] = d;
+          gradient[q] = g;
+          diagonal[q] = d;
         }
-        return s;
+        return null;
       });
     }
-    // Each chunk filled its own columns of its summary; gather them.
-    List<Summary> parts = onThisMachine(work);
-    Summary all = parts.get(0);
-    for (int c = 1; c < parts.size(); c++) {
-      int from = bounds[c];
-      int to = bounds[c + 1];
-      System.arraycopy(parts.get(c).gradient, from, all.gradient, from, to - from);
-      System.arraycopy(parts.get(c).diagonal, from, all.diagonal, from, to - from);
-    }
-    return new DualStepSolver(all, j, offset, rows, r.clone(), diagonalScaling);
+    onThisMachine(work);
+    return new DualStepSolver(gradient, diagonal, j, offset, rows, r.clone(), diagonalScaling);
   }
-
-  /** g and diag(JᵀJ) (columns of one chunk, or all). */
-  private record Summary(double[] gradient, double[] diagonal) {}
 
   /**
    * The number of column chunks for p parameters: the largest power of two, at most

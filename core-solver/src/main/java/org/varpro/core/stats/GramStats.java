@@ -64,12 +64,7 @@ public final class GramStats implements AugmentedStats {
     if (o.cols != cols) {
       throw new IllegalArgumentException("cannot merge Gram sums of " + cols + " and " + o.cols + " columns");
     }
-    for (int j = 0; j < cols; j++) {
-      int top = j * cols;
-      for (int i = top; i <= top + j; i++) {
-        g[i] += o.g[i];
-      }
-    }
+    Lapack.addUpper(o.g, g, cols);
     count += o.count;
     return this;
   }
