@@ -154,4 +154,18 @@ public final class FoldThreads {
       return t;
     }), threads - 1);
   }
+
+  /**
+   * How many chunks to cut {@code size} items into: the largest power of two, at most
+   * {@code maxChunks}, that leaves every chunk at least {@code minPerChunk} items. A power of two
+   * splits evenly over two or four cores and merges pairwise; the count depends on the sizes
+   * only, never on the threads, so every machine computes the same bits.
+   */
+  public static int powerOfTwoChunks(long size, long minPerChunk, int maxChunks) {
+    int chunks = 1;
+    while (chunks < maxChunks && size >= 2L * chunks * minPerChunk) {
+      chunks *= 2;
+    }
+    return chunks;
+  }
 }

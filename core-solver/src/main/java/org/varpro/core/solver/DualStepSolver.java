@@ -123,11 +123,7 @@ final class DualStepSolver extends StepSolver {
    * {@link #MAX_CHUNKS}, that leaves every chunk at least {@link #MIN_CHUNK_COLUMNS} columns.
    */
   static int chunks(int p) {
-    int chunks = 1;
-    while (chunks < MAX_CHUNKS && p >= 2L * chunks * MIN_CHUNK_COLUMNS) {
-      chunks *= 2;
-    }
-    return chunks;
+    return FoldThreads.powerOfTwoChunks(p, MIN_CHUNK_COLUMNS, MAX_CHUNKS);
   }
 
   /** Chunk c is the columns bounds[c] ≤ q &lt; bounds[c + 1]. */

@@ -137,11 +137,7 @@ public final class JacobianStats implements Serializable {
    * the rows only, never the cores, so every machine computes the same bits.
    */
   static int rowChunks(int rows) {
-    int chunks = 1;
-    while (chunks < MAX_ROW_CHUNKS && rows >= 2 * chunks * MIN_CHUNK_ROWS) {
-      chunks *= 2;
-    }
-    return chunks;
+    return FoldThreads.powerOfTwoChunks(rows, MIN_CHUNK_ROWS, MAX_ROW_CHUNKS);
   }
 
   /**

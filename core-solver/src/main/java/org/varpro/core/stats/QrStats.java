@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.varpro.core.linalg.Lapack;
 import org.varpro.core.linalg.StackedQr;
+import org.varpro.core.pass.FoldThreads;
 
 /**
  * TSQR: the running triangular factor of the stacked rows. Adding a block or merging another
@@ -89,11 +90,7 @@ public final class QrStats implements AugmentedStats {
    * computes the same bits.
    */
   public static int chunks(int rows, int cols) {
-    int chunks = 1;
-    while (chunks < MAX_CHUNKS && (long) rows >= 2L * chunks * cols) {
-      chunks *= 2;
-    }
-    return chunks;
+    return FoldThreads.powerOfTwoChunks(rows, cols, MAX_CHUNKS);
   }
 
   /** The factor of {@code rows} rows (column-major, {@code cols} columns), factored now. */
