@@ -57,6 +57,7 @@ public final class LevenbergMarquardt {
     double[] previousTheta = from == null ? null : from.previousTheta();
     LmDamping damping = from == null ? LmDamping.start(options) : new LmDamping(options, from.mu());
     int slowSteps = from == null ? 0 : from.slowSteps();
+    double lowestLoss = lowestLoss(history, roundStart(round), at.inner().loss());
     StopReason reason = StopReason.MAX_ITERATIONS;
     int iteration = from == null ? 0 : from.iteration();
     SolverState.BestIterate best = validating ? SolverState.BestIterate.NONE : null;
@@ -104,7 +105,7 @@ public final class LevenbergMarquardt {
         trial = problem.evaluate(theta, lambda, at);
         double actual = at.inner().loss() - trial.inner().loss();
         rho = LmDamping.gainRatio(actual, step.predicted(), roundingTolerance);
-        if (LmDamping.acceptable(trial.inner().loss(), actual, rho, roundingTolerance)) {
+        if (LmDamping.acceptable(trial.inner().loss(), actual, lowestLoss, rho, roundingTolerance)) {
           accepted = true;
           break;
         }
@@ -137,6 +138,7 @@ public final class LevenbergMarquardt {
       }
       history.add(rec);
       double loss = at.inner().loss();
+      lowestLoss = Math.min(lowestLoss, loss);
       slowSteps = previousLoss - loss <= options.relativeTolerance() * Math.abs(previousLoss) ? slowSteps + 1 : 0;
       if (!Double.isFinite(loss)) {
         reason = StopReason.NON_FINITE;
@@ -167,6 +169,7 @@ public final class LevenbergMarquardt {
         at = problem.evaluate(at.theta(), lambda, null);
         previousTheta = null;
         slowSteps = 0;
+        lowestLoss = at.inner().loss();
       }
       listener.onCompleted(new SolverState(iteration, round, (System.nanoTime() - start) * 1e-9, at.theta(),
           at.inner().c(), at.inner().loss(), lambda, damping.mu(), SolverState.NU, slowSteps, previousTheta, best,
@@ -197,6 +200,21 @@ public final class LevenbergMarquardt {
    * stops there only at a loss it no longer lowers (docs/defaults-evidence.md).
    */
   static final int PROGRESS_WINDOW = 25;
+
+  /**
+   * The lowest loss of the accepted iterates on the current rows: the losses recorded after the
+   * round's first iteration and the current one. Derived from the log, so a run resumed from its
+   * state compares its trials with the same reference as the run that was not stopped.
+   */
+  private static double lowestLoss(HistoryLog history, int roundStart, double current) {
+    double lowest = current;
+    for (IterationRecord rec : history.snapshot()) {
+      if (rec.iteration() > roundStart && rec.loss() < lowest) {
+        lowest = rec.loss();
+      }
+    }
+    return lowest;
+  }
 
   /** The first iteration whose loss is on the current round's rows (resampling, DESIGN §3.5). */
   private int roundStart(int round) {

@@ -77,11 +77,23 @@ public final class LmDamping {
 
   /**
    * Whether a trial is taken: a finite loss not higher than the current one by more than the
-   * rounding level ε, and ρ > 0. Without the ε, an iterate whose computed loss happened to round
-   * low (the accepted ones are biased that way) rejects every later trial, however small.
+   * rounding level ε, nor than the lowest loss of the run so far (on the same rows) by more than
+   * 2ε, and ρ > 0. Without the ε, an iterate whose computed loss happened to round low (the
+   * accepted ones are biased that way) rejects every later trial, however small. Without the
+   * bound from the lowest loss, the ε can add up: steps each within ε of their predecessor
+   * carried the loss of a 1→16→1 PINN with near-singular features (σ_min(G) ~ 1e-32) from
+   * 8.7e-9 up to 1.4e-8 in 22 accepted steps (docs/defaults-evidence.md, "Why runs stopped
+   * `stalled`"). That bound is 2ε because the lowest of many computed losses is itself up to
+   * ε below the level the iterates sit at. With ε = 0 this is the plain test f(θ + δ) < f(θ).
+   *
+   * @param actual the current loss minus the trial's
+   * @param lowestLoss the lowest loss of an accepted iterate (the current one included) since
+   *     the rows were last drawn
    */
-  public static boolean acceptable(double trialLoss, double actual, double rho, double roundingLevel) {
-    return Double.isFinite(trialLoss) && actual + roundingLevel > 0 && rho > 0;
+  public static boolean acceptable(double trialLoss, double actual, double lowestLoss, double rho,
+      double roundingLevel) {
+    return Double.isFinite(trialLoss) && actual + roundingLevel > 0 && trialLoss < lowestLoss + 2 * roundingLevel
+        && rho > 0;
   }
 
   /**

@@ -57,10 +57,12 @@ class LmDampingTest {
   void gainRatioAndAcceptance() {
     assertEquals(0.5, LmDamping.gainRatio(1, 2, 0), 0);
     assertTrue(Double.isNaN(LmDamping.gainRatio(1, 0, 0)), "no predicted decrease: no ratio");
-    assertTrue(LmDamping.acceptable(1.0, 0.1, 0.5, 0));
-    assertFalse(LmDamping.acceptable(1.0, -0.1, -0.5, 0));
-    assertFalse(LmDamping.acceptable(Double.NaN, 0.1, 0.5, 0));
-    assertFalse(LmDamping.acceptable(1.0, 0.1, Double.NaN, 0));
+    // acceptable(trial loss, current − trial, lowest loss so far, ρ, ε)
+    assertTrue(LmDamping.acceptable(1.0, 0.1, 1.1, 0.5, 0));
+    assertFalse(LmDamping.acceptable(1.0, -0.1, 0.9, -0.5, 0));
+    assertFalse(LmDamping.acceptable(1.0, 0, 1.0, 0.5, 0), "ε = 0: no decrease, no step");
+    assertFalse(LmDamping.acceptable(Double.NaN, 0.1, 1.1, 0.5, 0));
+    assertFalse(LmDamping.acceptable(1.0, 0.1, 1.1, Double.NaN, 0));
   }
 
   @Test
@@ -68,9 +70,13 @@ class LmDampingTest {
     // Predicted 1e-20, the loss rose by 5e-20 (rounding), rounding level 1e-18: accepted, ρ ≈ 1.
     double rho = LmDamping.gainRatio(-5e-20, 1e-20, 1e-18);
     assertEquals((1e-18 - 5e-20) / (1e-18 + 1e-20), rho, 1e-15);
-    assertTrue(LmDamping.acceptable(1e-16, -5e-20, rho, 1e-18));
+    assertTrue(LmDamping.acceptable(1e-16 + 5e-20, -5e-20, 1e-16, rho, 1e-18));
     // A rise above the rounding level is a real failure.
     double bad = LmDamping.gainRatio(-5e-18, 1e-20, 1e-18);
-    assertFalse(LmDamping.acceptable(1e-16, -5e-18, bad, 1e-18));
+    assertFalse(LmDamping.acceptable(1e-16 + 5e-18, -5e-18, 1e-16, bad, 1e-18));
+    // So is a rise within the level of the current loss that ends more than 2ε above the
+    // lowest loss of the run.
+    assertFalse(LmDamping.acceptable(1e-16 + 2.3e-18, -5e-19, 1e-16, rho, 1e-18));
+    assertTrue(LmDamping.acceptable(1e-16 + 1.7e-18, -5e-19, 1e-16, rho, 1e-18));
   }
 }

@@ -3,7 +3,6 @@ package org.varpro.core.solver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.varpro.core.model.FeatureMap;
 
 /**
  * The relative-tolerance stop of {@link LevenbergMarquardt} on a scripted objective whose steps
@@ -21,85 +20,17 @@ class RelativeToleranceStopTest {
   static final int FLOOR = 100;
 
   /** Loss after k unit steps: 1 − TREND·min(k, FLOOR) + NOISE·(k mod 4). */
-  static double loss(double k) {
-    int steps = (int) Math.round(k);
+  static double loss(int steps) {
     return 1 - TREND * Math.min(steps, FLOOR) + NOISE * (steps % 4);
-  }
-
-  /** θ counts the steps; every step is δ = 1 with a predicted decrease of the tolerance. */
-  static final class Scripted implements ReducedProblem {
-    @Override
-    public FeatureMap featureMap() {
-      throw new UnsupportedOperationException("scripted problem");
-    }
-
-    @Override
-    public int numParams() {
-      return 1;
-    }
-
-    @Override
-    public int numFeatures() {
-      return 1;
-    }
-
-    @Override
-    public Iterate evaluate(double[] theta, double lambda, Iterate from) {
-      InnerSolution inner = new InnerSolution(new double[] {0}, 1, 1, 0, loss(theta[0]), new double[] {1}, 1, false);
-      return new Iterate() {
-        @Override
-        public double[] theta() {
-          return theta;
-        }
-
-        @Override
-        public InnerSolution inner() {
-          return inner;
-        }
-      };
-    }
-
-    @Override
-    public Iterate atLambda(Iterate at, double lambda) {
-      return at;
-    }
-
-    @Override
-    public StepSystem linearize(Iterate at, double lambda, double[] previousTheta) {
-      return new StepSystem() {
-        @Override
-        public double gradientNorm() {
-          return 1;
-        }
-
-        @Override
-        public double curvatureScale() {
-          return 1;
-        }
-
-        @Override
-        public Trial solve(double mu) {
-          return new Trial(new double[] {1}, TOLERANCE, 1);
-        }
-      };
-    }
-
-    @Override
-    public double roundingTolerance(Iterate at) {
-      // Rises of NOISE − TREND = 2.5e-11 are within it: every step is accepted.
-      return 1e-9;
-    }
-
-    @Override
-    public String stepName() {
-      return "scripted";
-    }
   }
 
   @Test
   void risingThreeTimesInARowWhileStillFallingDoesNotStopAFallingLossDoes() {
     SolverOptions options = SolverOptions.builder().relativeTolerance(TOLERANCE).maxIterations(1000).build();
-    SolverResult r = new LevenbergMarquardt(options, null).run(new Scripted(), new double[] {0}, null, null);
+    SolverResult r = new LevenbergMarquardt(options, null).run(
+        // Every step predicts a decrease of the tolerance; rises of NOISE − TREND = 2.5e-11 are
+        // within the rounding level of 1e-9: every step is accepted.
+        new ScriptedProblem(RelativeToleranceStopTest::loss, TOLERANCE, 1e-9), new double[] {0}, null, null);
     // Steps k ≡ 1, 2, 3 (mod 4) rise (three slow steps in a row from iteration 3 on). At such a
     // k ≡ 3 the loss fell over the last 25 steps by TREND·(min(k, FLOOR) − (k − 25)) − NOISE
     // (the noise of k − 25 ≡ 2 is one NOISE less): 21.5e-11 > TOLERANCE before the floor, and
