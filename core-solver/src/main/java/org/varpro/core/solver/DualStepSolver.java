@@ -41,15 +41,14 @@ final class DualStepSolver extends StepSolver {
     void project(int from, int to);
   }
 
+  /** @param bounds the column chunks J was formed in ({@link #bounds}); K is formed in the same */
   private DualStepSolver(double[] gradient, double[] diagonal, double[] j, int offset, int rows, double[] r,
-      boolean diagonalScaling) {
+      boolean diagonalScaling, int[] bounds) {
     super(gradient, diagonal, diagonalScaling);
     this.js = j;
     this.offset = offset;
     this.rows = rows;
     this.residual = r;
-    int p = params;
-    int[] bounds = bounds(p);
     List<Callable<double[]>> work = new ArrayList<>();
     for (int c = 0; c + 1 < bounds.length; c++) {
       int from = bounds[c];
@@ -115,7 +114,7 @@ final class DualStepSolver extends StepSolver {
       });
     }
     onThisMachine(work);
-    return new DualStepSolver(gradient, diagonal, j, offset, rows, r.clone(), diagonalScaling);
+    return new DualStepSolver(gradient, diagonal, j, offset, rows, r.clone(), diagonalScaling, bounds);
   }
 
   /**

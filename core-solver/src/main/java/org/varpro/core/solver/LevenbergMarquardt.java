@@ -169,7 +169,7 @@ public final class LevenbergMarquardt {
         at = problem.evaluate(at.theta(), lambda, null);
         previousTheta = null;
         slowSteps = 0;
-        lowestLoss = at.inner().loss();
+        lowestLoss = lowestLoss(history, roundStart(round), at.inner().loss());
       }
       listener.onCompleted(new SolverState(iteration, round, (System.nanoTime() - start) * 1e-9, at.theta(),
           at.inner().c(), at.inner().loss(), lambda, damping.mu(), SolverState.NU, slowSteps, previousTheta, best,

@@ -67,28 +67,32 @@ final class RowProjection {
    * {@code x[offset]} (leading dimension {@code ld}) in place: J's columns from D's.
    */
   void projectJacobian(double[] x, int offset, int ld, int from, int to) {
-    int w = to - from;
-    if (w <= 0 || width == 0) {
-      return;
-    }
-    double[] coords = new double[width * w];
-    if (rangePart != null) {
-      System.arraycopy(rangePart, from * width, coords, 0, width * w);
-    }
-    int at = offset + from * ld;
-    Lapack.gemm(true, false, width, w, rows, 1.0, q1, 0, rows, x, at, ld, rangePart == null ? 0.0 : 1.0,
-        coords, 0, width);
-    Lapack.gemm(false, false, rows, w, width, -1.0, q1, 0, rows, coords, 0, width, 1.0, x, at, ld);
+    project(x, offset + from * ld, ld, to - from, rangePart == null ? -1 : from);
   }
 
   /** r = −P⊥y for the column y at {@code y[offset]}, written to {@code r[at]}: no range part. */
   void residual(double[] y, int offset, double[] r, int at) {
-    double[] coords = new double[width];
-    Lapack.gemm(true, false, width, 1, rows, 1.0, q1, 0, rows, y, offset, rows, 0.0, coords, 0, width);
-    double[] py = Arrays.copyOfRange(y, offset, offset + rows);
-    Lapack.gemm(false, false, rows, 1, width, -1.0, q1, 0, rows, coords, 0, width, 1.0, py, 0, rows);
+    System.arraycopy(y, offset, r, at, rows);
+    project(r, at, rows, 1, -1);
     for (int i = 0; i < rows; i++) {
-      r[at + i] = -py[i];
+      r[at + i] = -r[at + i];
     }
+  }
+
+  /**
+   * X ← X − Q₁(Q₁ᵀX + R⁻ᵀE) for the w columns at {@code x[at]} (leading dimension ld), the range
+   * part taken from columns rangeFrom … rangeFrom + w of R⁻ᵀE, or left out when rangeFrom < 0.
+   */
+  private void project(double[] x, int at, int ld, int w, int rangeFrom) {
+    if (w <= 0 || width == 0) {
+      return;
+    }
+    double[] coords = new double[width * w];
+    if (rangeFrom >= 0) {
+      System.arraycopy(rangePart, rangeFrom * width, coords, 0, width * w);
+    }
+    Lapack.gemm(true, false, width, w, rows, 1.0, q1, 0, rows, x, at, ld, rangeFrom < 0 ? 0.0 : 1.0,
+        coords, 0, width);
+    Lapack.gemm(false, false, rows, w, width, -1.0, q1, 0, rows, coords, 0, width, 1.0, x, at, ld);
   }
 }
